@@ -4,7 +4,7 @@
 // containment questions over any set of regions, including rows the bureau
 // maintains in its database.
 //
-// The package is pure data and imports nothing of the project.
+// Store keeps them in the database; the rest of the package is pure data.
 package region
 
 import (

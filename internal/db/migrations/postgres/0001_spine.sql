@@ -29,6 +29,7 @@ CREATE TABLE users (
     password_changed_at  TIMESTAMPTZ NOT NULL,
     must_change_password BOOLEAN NOT NULL DEFAULT FALSE,
     totp_secret          TEXT NOT NULL DEFAULT '',
+    totp_last_step       BIGINT NOT NULL DEFAULT 0,
     failed_logins        INTEGER NOT NULL DEFAULT 0,
     locked_until         TIMESTAMPTZ,
     disabled             BOOLEAN NOT NULL DEFAULT FALSE,

@@ -1,0 +1,102 @@
+package auth
+
+import (
+	"slices"
+
+	"kejiju/internal/i18n"
+)
+
+// Role is a named set of permissions. A user holds one or more roles.
+type Role string
+
+// The business roles.
+const (
+	Director   Role = "director"    // 局长/分管领导
+	Staff      Role = "staff"       // 业务科室人员
+	Finance    Role = "finance"     // 财务人员
+	Enterprise Role = "enterprise"  // 企业用户: its own enterprise only
+	Expert     Role = "expert"      // 评审专家: what is assigned to them only
+	Assistant  Role = "assistant"   // 乡镇助理员: their township only
+	CityViewer Role = "city_viewer" // 市局查看: the whole city, read-only
+)
+
+// The three separated administrators of 等保 2.0 (三权分立). No account may
+// hold two of them, nor an administrator role together with a business role.
+const (
+	SysAdmin   Role = "sysadmin"   // 系统管理员: accounts, regions, settings, backup
+	SecAdmin   Role = "secadmin"   // 安全管理员: security policy, unlocks, administrator roles
+	AuditAdmin Role = "auditadmin" // 审计管理员: reads the audit log, nothing else
+)
+
+// Roles lists every role in display order.
+var Roles = []Role{Director, Staff, Finance, Enterprise, Expert, Assistant, CityViewer, SysAdmin, SecAdmin, AuditAdmin}
+
+// IsAdmin reports whether r is one of the three administrator roles.
+func (r Role) IsAdmin() bool { return r == SysAdmin || r == SecAdmin || r == AuditAdmin }
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return slices.Contains(Roles, r) }
+
+// Key is the i18n key of the role's name.
+func (r Role) Key() string { return "role." + string(r) }
+
+// Permission names an action; roles grant permissions.
+type Permission string
+
+// The permissions of the spine; each area adds its own.
+const (
+	PermDashboard     Permission = "dashboard.view"
+	PermRegionView    Permission = "region.view"
+	PermRegionManage  Permission = "region.manage"
+	PermUserView      Permission = "user.view"
+	PermUserManage    Permission = "user.manage"      // create, edit, disable, reset; business roles
+	PermAdminRoles    Permission = "user.admin_roles" // grant or revoke administrator roles
+	PermUserUnlock    Permission = "user.unlock"
+	PermPolicy        Permission = "security.policy"
+	PermScopeExplain  Permission = "security.scope_explain"
+	PermAuditView     Permission = "audit.view"
+	PermBackup        Permission = "system.backup"
+	PermIdentOverride Permission = "ident.override"
+	PermWrite         Permission = "business.write" // any change of business data
+)
+
+var grants = map[Role][]Permission{
+	Director:   {PermDashboard, PermRegionView, PermWrite, PermIdentOverride},
+	Staff:      {PermDashboard, PermRegionView, PermWrite},
+	Finance:    {PermDashboard, PermRegionView, PermWrite},
+	Enterprise: {PermWrite},
+	Expert:     {PermWrite},
+	Assistant:  {PermDashboard, PermRegionView, PermWrite},
+	CityViewer: {PermDashboard, PermRegionView},
+	SysAdmin:   {PermUserView, PermUserManage, PermRegionView, PermRegionManage, PermBackup, PermIdentOverride},
+	SecAdmin:   {PermUserView, PermAdminRoles, PermUserUnlock, PermPolicy, PermScopeExplain},
+	AuditAdmin: {PermAuditView},
+}
+
+// Grants reports whether r grants p.
+func (r Role) Grants(p Permission) bool { return slices.Contains(grants[r], p) }
+
+// CheckRoles validates a set of roles for one account: at least one, all
+// known, no two administrator roles, no administrator role beside a business
+// role. The error names the field "roles".
+func CheckRoles(rs []Role) error {
+	if len(rs) == 0 {
+		return i18n.FieldError("roles", "error.required")
+	}
+	admins := 0
+	for _, r := range rs {
+		if !r.Valid() {
+			return i18n.FieldError("roles", "auth.role.unknown", string(r))
+		}
+		if r.IsAdmin() {
+			admins++
+		}
+	}
+	switch {
+	case admins > 1:
+		return i18n.FieldError("roles", "auth.role.two_admins")
+	case admins == 1 && len(rs) > 1:
+		return i18n.FieldError("roles", "auth.role.admin_and_business")
+	}
+	return nil
+}
