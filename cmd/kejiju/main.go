@@ -1,0 +1,21 @@
+// Command kejiju runs the district Science & Technology Bureau system: the
+// web server and the operator's commands.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "kejiju:", err)
+		os.Exit(exitCode(err))
+	}
+}

@@ -1,0 +1,54 @@
+package admin
+
+import (
+	"net/http"
+	"strconv"
+
+	"kejiju/internal/audit"
+	"kejiju/internal/auth"
+	"kejiju/internal/web"
+)
+
+func (h *Handlers) apiUsers(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	limit, _ := strconv.Atoi(q.Get("limit"))
+	offset, _ := strconv.Atoi(q.Get("offset"))
+	users, total, err := h.Auth.Users(r.Context(), auth.UserFilter{Query: q.Get("q"), Role: auth.Role(q.Get("role")), RegionCode: q.Get("region"), Limit: limit, Offset: offset, Sort: q.Get("sort")})
+	if err != nil {
+		return err
+	}
+	return web.JSON(w, http.StatusOK, map[string]any{"total": total, "items": users})
+}
+
+func (h *Handlers) apiCreateUser(w http.ResponseWriter, r *http.Request) error {
+	var in auth.UserInput
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	u, pw, err := h.Auth.CreateUser(r.Context(), web.UserFrom(r.Context()), in)
+	if err != nil {
+		return err
+	}
+	return web.JSON(w, http.StatusCreated, map[string]any{"user": u, "initial_password": pw})
+}
+
+func (h *Handlers) apiRegions(w http.ResponseWriter, r *http.Request) error {
+	nodes, err := h.visibleRegions(r, web.UserFrom(r.Context()))
+	if err != nil {
+		return err
+	}
+	return web.JSON(w, http.StatusOK, map[string]any{"items": nodes})
+}
+
+func (h *Handlers) apiAudit(w http.ResponseWriter, r *http.Request) error {
+	p := web.ListPage(r, 100)
+	f, err := auditFilter(r, p)
+	if err != nil {
+		return err
+	}
+	evs, total, err := audit.List(r.Context(), h.Auth.DB, f)
+	if err != nil {
+		return err
+	}
+	return web.JSON(w, http.StatusOK, map[string]any{"total": total, "items": evs})
+}

@@ -1,0 +1,167 @@
+// Package app builds the whole program from its configuration: the
+// database, the services, the web routes of every area, and the first-start
+// bootstrap.
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"kejiju/internal/admin"
+	"kejiju/internal/audit"
+	"kejiju/internal/auth"
+	"kejiju/internal/db"
+	"kejiju/internal/region"
+	"kejiju/internal/web"
+)
+
+// Version is set at build time with -ldflags "-X kejiju/internal/app.Version=…".
+var Version = "dev"
+
+// Config is the program's configuration, from flags and KEJIJU_* variables.
+type Config struct {
+	Addr         string // listen address, e.g. 127.0.0.1:8080
+	DataDir      string // SQLite file, keys, backups
+	DBURL        string // postgres://… ; empty: SQLite in DataDir
+	Demo         bool   // load demo data on first start
+	BureauName   string
+	AuditHash    string // sm3 or sha256
+	SecureCookie bool
+}
+
+// DBPath returns where the database is: the PostgreSQL URL, or the SQLite
+// file in the data directory.
+func (c Config) DBPath() string {
+	if c.DBURL != "" {
+		return c.DBURL
+	}
+	return filepath.Join(c.DataDir, "kejiju.db")
+}
+
+// KeyPath is the master key file, kept outside the database.
+func (c Config) KeyPath() string { return filepath.Join(c.DataDir, "keys", "master.key") }
+
+// App is the assembled program.
+type App struct {
+	Config  Config
+	DB      *db.DB
+	Audit   *audit.Log
+	Auth    *auth.Service
+	Regions *region.Store
+	Web     *web.Server
+	Log     *slog.Logger
+}
+
+// Open opens and migrates the database and builds the services (no web
+// server; see Server). The caller closes the App.
+func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
+	if cfg.AuditHash == "" {
+		cfg.AuditHash = audit.SM3
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("app: data dir: %w", err)
+	}
+	d, err := db.Open(ctx, cfg.DBPath())
+	if err != nil {
+		return nil, err
+	}
+	if _, err := d.Migrate(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
+	lg, err := audit.New(cfg.AuditHash)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	key, err := auth.LoadOrCreateKey(cfg.KeyPath())
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	keys, err := auth.NewKeyring(key)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	a := &App{Config: cfg, DB: d, Audit: lg, Log: log,
+		Auth:    &auth.Service{DB: d, Audit: lg, Keys: keys, Policy: auth.DefaultPolicy, Issuer: cfg.BureauName},
+		Regions: &region.Store{DB: d, Audit: lg},
+	}
+	return a, nil
+}
+
+// Close closes the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+// Server builds the web server with every area's routes.
+func (a *App) Server(ready func() bool) (*web.Server, error) {
+	routes := &web.Routes{}
+	var nav []web.NavItem
+	var tmpls []web.Templates
+
+	adm := &admin.Handlers{Auth: a.Auth, Regions: a.Regions, Audit: a.Audit}
+	adm.Routes(routes)
+	nav = append(nav, admin.Nav()...)
+	tmpls = append(tmpls, admin.Templates())
+
+	s, err := web.New(web.Config{BureauName: a.Config.BureauName, SecureCookie: a.Config.SecureCookie, Version: Version},
+		a.Auth, routes, nav, tmpls, a.Log, ready)
+	if err != nil {
+		return nil, err
+	}
+	adm.Web = s
+	a.Web = s
+	return s, nil
+}
+
+// Bootstrap prepares a new database: the regions, and — when there is no
+// account yet — the three separated administrators with one-time
+// passwords printed to out (there is no default password). With demo set
+// it also adds the demo district's staff.
+func (a *App) Bootstrap(ctx context.Context, out io.Writer) error {
+	if _, err := a.Regions.Seed(ctx, append(region.Anhui(), region.DemoDistrict()...)); err != nil {
+		return err
+	}
+	var n int
+	if err := a.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&n); err != nil {
+		return db.Normalize(err)
+	}
+	if n > 0 {
+		return nil
+	}
+	firsts := []auth.UserInput{
+		{Username: "sysadmin", DisplayName: "系统管理员", Roles: []auth.Role{auth.SysAdmin}},
+		{Username: "secadmin", DisplayName: "安全管理员", Roles: []auth.Role{auth.SecAdmin}},
+		{Username: "auditadmin", DisplayName: "审计管理员", Roles: []auth.Role{auth.AuditAdmin}},
+	}
+	if a.Config.Demo {
+		firsts = append(firsts, demoUsers...)
+	}
+	var b strings.Builder
+	b.WriteString("\n首次启动：已创建以下账号，初始密码只显示这一次，首次登录须修改密码。\n")
+	b.WriteString("First start: these accounts were created; each initial password is shown only now and must be changed at first login.\n\n")
+	for _, in := range firsts {
+		in.RegionCode = region.DemoDistrictCode
+		u, pw, err := a.Auth.CreateUser(ctx, nil, in)
+		if err != nil {
+			return fmt.Errorf("app: bootstrap %s: %w", in.Username, err)
+		}
+		fmt.Fprintf(&b, "  %-12s %-14s %s\n", u.Username, pw, u.DisplayName)
+	}
+	b.WriteString("\n")
+	_, err := io.WriteString(out, b.String())
+	return err
+}
+
+// demoUsers are the demo district's people.
+var demoUsers = []auth.UserInput{
+	{Username: "juzhang", DisplayName: "王局长", Roles: []auth.Role{auth.Director}},
+	{Username: "zhangsan", DisplayName: "张三（高新科）", Roles: []auth.Role{auth.Staff}},
+	{Username: "caiwu", DisplayName: "李会计", Roles: []auth.Role{auth.Finance}},
+}
