@@ -185,7 +185,7 @@ func List(ctx context.Context, q db.Querier, f Filter) ([]Event, int, error) {
 		add("actor_id = ?", f.ActorID)
 	}
 	if f.Action != "" {
-		add("action LIKE ?", escapeLike(f.Action)+"%")
+		add(`action LIKE ? ESCAPE '\'`, escapeLike(f.Action)+"%")
 	}
 	if f.ObjectType != "" {
 		add("object_type = ?", f.ObjectType)

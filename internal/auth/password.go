@@ -104,6 +104,11 @@ const (
 	argonTime    = 2
 	argonThreads = 1
 	argonKeyLen  = 32
+
+	// The largest parameters VerifyPassword accepts from a stored hash
+	// (1 GiB, 16 passes), so a corrupt row cannot exhaust the server.
+	maxArgonMemory = 1 << 20
+	maxArgonTime   = 16
 )
 
 // HashPassword returns a PHC string: $argon2id$v=19$m=…,t=…,p=…$salt$hash.
@@ -127,6 +132,10 @@ func VerifyPassword(phc, pw string) bool {
 	var t uint32
 	var p uint8
 	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil {
+		return false
+	}
+	// argon2 panics on t or p of 0, and a corrupt m could ask for terabytes.
+	if t < 1 || t > maxArgonTime || p < 1 || m < 8*uint32(p) || m > maxArgonMemory {
 		return false
 	}
 	b64 := base64.RawStdEncoding

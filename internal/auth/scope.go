@@ -3,6 +3,7 @@ package auth
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Scope is the data a user may see: rows whose region lies under one of
@@ -66,17 +67,22 @@ func (s Scope) Where(c Columns, args *[]any) string {
 	if len(conds) == 0 {
 		return "1 = 0"
 	}
-	return "(" + strings.Join(conds, " OR ") + ")"
+	// A prefix alone would also match malformed codes such as 3412039.
+	return "((" + strings.Join(conds, " OR ") + ") AND LENGTH(" + c.Region + ") IN (6, 9, 12))"
 }
 
 // Allows reports whether one row, with its region and enterprise, is in
-// scope — the check every object fetched by id must pass.
+// scope — the check every object fetched by id must pass. It agrees with
+// Where on every row.
 func (s Scope) Allows(regionCode string, enterpriseID int64) bool {
 	if s.EnterpriseID > 0 {
 		return enterpriseID == s.EnterpriseID
 	}
 	if s.ExpertUserID > 0 {
 		return false // experts reach objects through their assignments only
+	}
+	if n := utf8.RuneCountInString(regionCode); n != 6 && n != 9 && n != 12 {
+		return false // as in Where: a malformed code is in no scope
 	}
 	for _, r := range s.Regions {
 		if p := regionPrefix(r); p != "" && strings.HasPrefix(regionCode, p) {

@@ -4,6 +4,8 @@
 package auth
 
 import (
+	"time"
+
 	"kejiju/internal/audit"
 	"kejiju/internal/db"
 )
@@ -18,3 +20,8 @@ type Service struct {
 	// Issuer names the system in authenticator apps.
 	Issuer string
 }
+
+// now is the current instant in UTC, as db.Tx.Now is. Times bound as
+// parameters must be UTC: SQLite compares them as text, and db.DB.Now may
+// be a clock in another zone.
+func (s *Service) now() time.Time { return s.DB.Now().UTC() }

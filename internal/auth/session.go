@@ -53,7 +53,7 @@ var errBadCredentials = i18n.E(i18n.Unauthorized, "auth.login.bad_credentials")
 // consecutive failures, and audits every attempt.
 func (s *Service) Login(ctx context.Context, username, password, ip, userAgent string) (*LoginResult, error) {
 	username = NormalizeUsername(username)
-	now := s.DB.Now()
+	now := s.now()
 	var fails int
 	if err := s.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM login_attempts WHERE ip = $1 AND at > $2 AND NOT ok`,
 		ip, now.Add(-time.Minute)).Scan(&fails); err != nil {
@@ -81,14 +81,18 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 		return nil, db.Normalize(err)
 	}
 	if !VerifyPassword(hash, password) || u.Disabled {
-		return nil, s.loginFailed(ctx, u, ip)
+		return nil, s.loginFailed(ctx, u, ip, "login.fail")
 	}
 	res := &LoginResult{User: u, NeedTOTP: u.TOTPEnabled}
 	var th string
 	res.Token, th = newToken("")
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1`, u.ID); err != nil {
-			return db.Normalize(err)
+		// With TOTP the failures are cleared by VerifyTOTP, so a known
+		// password does not give unlimited guesses at the code.
+		if !res.NeedTOTP {
+			if _, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1`, u.ID); err != nil {
+				return db.Normalize(err)
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, mfa_pending, ip, user_agent)
 			VALUES ($1, $2, $3, $3, $4, $5, $6, $7)`, th, u.ID, tx.Now, tx.Now.Add(s.Policy.Absolute), res.NeedTOTP, ip, truncate(userAgent, 200)); err != nil {
@@ -102,16 +106,17 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 	return res, nil
 }
 
-// loginFailed counts a failure against u and locks the account when the
-// count reaches the policy's limit.
-func (s *Service) loginFailed(ctx context.Context, u *User, ip string) error {
+// loginFailed counts a failure (a wrong password or TOTP code, audited as
+// action) against u and locks the account when the count reaches the
+// policy's limit; a lock also ends the sessions still waiting for a code.
+func (s *Service) loginFailed(ctx context.Context, u *User, ip, action string) error {
 	locked := false
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins`, u.ID).Scan(&n); err != nil {
 			return db.Normalize(err)
 		}
-		if err := s.logAttempt(ctx, tx, u, u.Username, ip, "login.fail", false); err != nil {
+		if err := s.logAttempt(ctx, tx, u, u.Username, ip, action, false); err != nil {
 			return err
 		}
 		if n < s.Policy.LockAfter || u.Disabled {
@@ -119,6 +124,9 @@ func (s *Service) loginFailed(ctx context.Context, u *User, ip string) error {
 		}
 		locked = true
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = $1 WHERE id = $2`, tx.Now.Add(s.Policy.LockFor), u.ID); err != nil {
+			return db.Normalize(err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND mfa_pending`, u.ID); err != nil {
 			return db.Normalize(err)
 		}
 		_, err := s.Audit.Append(ctx, tx, audit.Event{Actor: u.Username, ActorID: u.ID, IP: ip, Action: "user.lock", ObjectType: "user",
@@ -167,10 +175,13 @@ func truncate(s string, n int) string {
 }
 
 // VerifyTOTP completes a login whose session waits for a TOTP code. A code
-// is accepted once: its time step must be newer than the last one used.
+// is accepted once: its time step must be newer than the last one used. A
+// wrong code counts as a failed login (see loginFailed).
 func (s *Service) VerifyTOTP(ctx context.Context, token, code, ip string) error {
-	return s.DB.InTx(ctx, func(tx *db.Tx) error {
-		var uid, last int64
+	var uid int64
+	wrong := false
+	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+		var last int64
 		var sealed string
 		err := tx.QueryRowContext(ctx, `SELECT u.id, u.totp_secret, u.totp_last_step FROM sessions s JOIN users u ON u.id = s.user_id
 			WHERE s.token_hash = $1 AND s.mfa_pending AND s.expires_at > $2`, hashToken(token), tx.Now).Scan(&uid, &sealed, &last)
@@ -186,13 +197,10 @@ func (s *Service) VerifyTOTP(ctx context.Context, token, code, ip string) error 
 		}
 		step := CheckTOTP(secret, code, tx.Now)
 		if step < 0 || step <= last {
-			_, err := s.Audit.Append(ctx, tx, audit.Event{ActorID: uid, Actor: strconv.FormatInt(uid, 10), IP: ip, Action: "login.totp_fail", ObjectType: "user", ObjectID: strconv.FormatInt(uid, 10)})
-			if err != nil {
-				return err
-			}
-			return i18n.FieldError("totp_code", "auth.totp.wrong")
+			wrong = true // audited and counted below: returning an error here would roll the audit back
+			return nil
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET totp_last_step = $1 WHERE id = $2`, step, uid); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET totp_last_step = $1, failed_logins = 0, locked_until = NULL WHERE id = $2`, step, uid); err != nil {
 			return db.Normalize(err)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE sessions SET mfa_pending = FALSE, last_seen_at = $1 WHERE token_hash = $2`, tx.Now, hashToken(token)); err != nil {
@@ -201,6 +209,17 @@ func (s *Service) VerifyTOTP(ctx context.Context, token, code, ip string) error 
 		_, err = s.Audit.Append(ctx, tx, audit.Event{ActorID: uid, Actor: strconv.FormatInt(uid, 10), IP: ip, Action: "login.totp_ok", ObjectType: "user", ObjectID: strconv.FormatInt(uid, 10)})
 		return err
 	})
+	if err != nil || !wrong {
+		return err
+	}
+	u, err := s.User(ctx, uid)
+	if err != nil {
+		return err
+	}
+	if err := s.loginFailed(ctx, u, ip, "login.totp_fail"); i18n.ErrorCode(err) != i18n.Unauthorized {
+		return err // locked now, or an internal error
+	}
+	return i18n.FieldError("totp_code", "auth.totp.wrong")
 }
 
 func totpAAD(uid int64) string { return "users:" + strconv.FormatInt(uid, 10) + ":totp_secret" }
@@ -223,11 +242,12 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*User, *Sessi
 	if err != nil {
 		return nil, nil, i18n.E(i18n.Unauthorized, "error.unauthorized")
 	}
+	sess.CreatedAt, sess.LastSeenAt, sess.ExpiresAt = sess.CreatedAt.UTC(), sess.LastSeenAt.UTC(), sess.ExpiresAt.UTC()
 	u, err := s.User(ctx, sess.UserID)
 	if err != nil {
 		return nil, nil, err
 	}
-	now := s.DB.Now()
+	now := s.now()
 	idle := s.Policy.Idle
 	if u.IsAdmin() {
 		idle = s.Policy.AdminIdle
@@ -265,7 +285,7 @@ func (s *Service) endSession(ctx context.Context, u *User, th, action string) er
 
 // EnableTOTP stores secret for u after checking a first code from it.
 func (s *Service) EnableTOTP(ctx context.Context, u *User, secret, code string) error {
-	now := s.DB.Now()
+	now := s.now()
 	step := CheckTOTP(secret, code, now)
 	if step < 0 {
 		return i18n.FieldError("totp_code", "auth.totp.wrong")

@@ -105,7 +105,7 @@ func (s *Service) Tokens(ctx context.Context, userID int64) ([]APIToken, error) 
 		if err := rows.Scan(&t.ID, &t.UserID, &t.Name, &t.CreatedAt, &exp, &used, &rev); err != nil {
 			return nil, db.Normalize(err)
 		}
-		t.ExpiresAt, t.LastUsedAt, t.RevokedAt = deref(exp), deref(used), deref(rev)
+		t.CreatedAt, t.ExpiresAt, t.LastUsedAt, t.RevokedAt = t.CreatedAt.UTC(), deref(exp), deref(used), deref(rev)
 		out = append(out, t)
 	}
 	return out, db.Normalize(rows.Err())
@@ -128,7 +128,7 @@ func (s *Service) AuthenticateToken(ctx context.Context, token string) (*User, e
 	var uid int64
 	var exp, used *time.Time
 	err := s.DB.QueryRowContext(ctx, `SELECT user_id, expires_at, last_used_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL`, th).Scan(&uid, &exp, &used)
-	now := s.DB.Now()
+	now := s.now()
 	if err != nil || (exp != nil && now.After(*exp)) {
 		return nil, i18n.E(i18n.Unauthorized, "error.unauthorized")
 	}

@@ -322,11 +322,11 @@ func (s *Service) SetDisabled(ctx context.Context, actor *User, id int64, disabl
 		if err != nil {
 			return err
 		}
-		if err := mayAssign(actor, u.Roles...); err != nil {
-			return err
-		}
 		if actor != nil && actor.ID == id {
 			return i18n.E(i18n.Conflict, "auth.user.not_self")
+		}
+		if err := mayAssign(actor, u.Roles...); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3`, disabled, tx.Now, id); err != nil {
 			return db.Normalize(err)
@@ -390,10 +390,16 @@ func (s *Service) ChangePassword(ctx context.Context, u *User, old, pw string) e
 		var recent []string
 		for rows.Next() {
 			var h string
-			rows.Scan(&h)
+			if err := rows.Scan(&h); err != nil {
+				rows.Close()
+				return db.Normalize(err)
+			}
 			recent = append(recent, h)
 		}
 		rows.Close()
+		if err := rows.Err(); err != nil {
+			return db.Normalize(err)
+		}
 		for _, h := range recent {
 			if VerifyPassword(h, pw) {
 				return i18n.FieldError("password", "auth.password.reused", s.Policy.History)
@@ -447,8 +453,14 @@ func (s *Service) SetLang(ctx context.Context, u *User, lang string) error {
 	if !slices.Contains(i18n.Languages, lang) {
 		return i18n.FieldError("lang", "error.invalid_value")
 	}
-	_, err := s.DB.ExecContext(ctx, `UPDATE users SET lang = $1 WHERE id = $2`, lang, u.ID)
-	return db.Normalize(err)
+	return s.DB.InTx(ctx, func(tx *db.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET lang = $1, updated_at = $2 WHERE id = $3`, lang, tx.Now, u.ID); err != nil {
+			return db.Normalize(err)
+		}
+		_, err := s.Audit.Append(ctx, tx, audit.Event{Action: "user.set_lang", ObjectType: "user", ObjectID: strconv.FormatInt(u.ID, 10),
+			RegionCode: u.RegionCode, After: audit.JSON(map[string]any{"lang": lang})})
+		return err
+	})
 }
 
 const userColumns = `u.id, u.username, u.display_name, u.region_code, COALESCE(u.enterprise_id, 0), u.phone, u.email, u.lang,
@@ -533,7 +545,10 @@ func (s *Service) Users(ctx context.Context, f UserFilter) ([]*User, int, error)
 		where = append(where, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		add("(u.username LIKE ? OR u.display_name LIKE ?)", "%"+q+"%")
+		// ESCAPE is explicit: SQLite has no default escape character, and
+		// LOWER because PostgreSQL's LIKE is case-sensitive and SQLite's is not.
+		q = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(q))
+		add(`(LOWER(u.username) LIKE ? ESCAPE '\' OR LOWER(u.display_name) LIKE ? ESCAPE '\')`, "%"+q+"%")
 	}
 	if f.Role != "" {
 		add("u.id IN (SELECT user_id FROM user_roles WHERE role = ?)", string(f.Role))
