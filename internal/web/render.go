@@ -15,6 +15,7 @@ import (
 
 	"kejiju/internal/auth"
 	"kejiju/internal/i18n"
+	"kejiju/internal/money"
 )
 
 //go:embed templates
@@ -195,6 +196,12 @@ func (v *View) DateTime(t time.Time) string {
 	return v.Date(t) + " " + t.In(shanghai).Format("15:04")
 }
 
+
+// Yuan formats fen as 元 with thousands separators: 240,000.00 元.
+func (v *View) Yuan(f money.Fen) string { return f.Yuan() + " " + v.T("unit.yuan") }
+
+// Wan formats fen as 万元: 24.00 万元.
+func (v *View) Wan(f money.Fen) string { return f.Wan() + " " + v.T("unit.wan") }
 
 // Page is the paging state of a list.
 type Page struct {

@@ -262,8 +262,10 @@ func statusOf(c i18n.Code) int {
 	return http.StatusInternalServerError
 }
 
-// printer returns the printer for the request's language: the user's
-// choice, else the lang cookie, else Accept-Language, else Chinese.
+// printer returns the printer for the request's language: the lang cookie
+// (set by the switch), else the user's choice, else Chinese. The browser's
+// Accept-Language is not consulted: the bureau works in Chinese, and English
+// is there for whoever asks for it.
 func (s *Server) printer(r *http.Request) *i18n.Printer {
 	return s.catalog.Printer(s.lang(r))
 }
@@ -275,7 +277,7 @@ func (s *Server) lang(r *http.Request) string {
 	if u := UserFrom(r.Context()); u != nil && u.Lang != "" {
 		return i18n.Match(u.Lang)
 	}
-	return i18n.Match(r.Header.Get("Accept-Language"))
+	return i18n.Chinese
 }
 
 // IntParam returns the path value name as an int64, or a NotFound error.

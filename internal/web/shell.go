@@ -156,7 +156,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.RenderForm(w, r, "password.html", "password.title", s.auth.Policy, err, accountCrumbs...)
 	}
-	return s.Redirect(w, r, "/account", "password.changed")
+	return s.Redirect(w, r, "/", "password.changed")
 }
 
 func (s *Server) enableTOTP(w http.ResponseWriter, r *http.Request) error {
