@@ -52,3 +52,18 @@ func (h *Handlers) apiAudit(w http.ResponseWriter, r *http.Request) error {
 	}
 	return web.JSON(w, http.StatusOK, map[string]any{"total": total, "items": evs})
 }
+
+func (h *Handlers) apiAddOverride(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Value  string `json:"value"`
+		Reason string `json:"reason"`
+	}
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	ov, err := h.Overrides.Add(r.Context(), in.Value, in.Reason)
+	if err != nil {
+		return err
+	}
+	return web.JSON(w, http.StatusCreated, ov)
+}

@@ -12,16 +12,18 @@ import (
 	"kejiju/internal/audit"
 	"kejiju/internal/auth"
 	"kejiju/internal/i18n"
+	"kejiju/internal/ident"
 	"kejiju/internal/region"
 	"kejiju/internal/web"
 )
 
 // Handlers serve the administration pages.
 type Handlers struct {
-	Web     *web.Server
-	Auth    *auth.Service
-	Regions *region.Store
-	Audit   *audit.Log
+	Web       *web.Server
+	Auth      *auth.Service
+	Regions   *region.Store
+	Audit     *audit.Log
+	Overrides *ident.Overrides
 }
 
 var usersCrumb = web.Crumb{Key: "nav.users", Href: "/admin/users"}
@@ -187,8 +189,12 @@ func (h *Handlers) setDisabled(w http.ResponseWriter, r *http.Request, disabled 
 	return h.Web.Redirect(w, r, "/admin/users/"+strconv.FormatInt(id, 10), key)
 }
 
-func (h *Handlers) disableUser(w http.ResponseWriter, r *http.Request) error { return h.setDisabled(w, r, true) }
-func (h *Handlers) enableUser(w http.ResponseWriter, r *http.Request) error  { return h.setDisabled(w, r, false) }
+func (h *Handlers) disableUser(w http.ResponseWriter, r *http.Request) error {
+	return h.setDisabled(w, r, true)
+}
+func (h *Handlers) enableUser(w http.ResponseWriter, r *http.Request) error {
+	return h.setDisabled(w, r, false)
+}
 
 func (h *Handlers) resetPassword(w http.ResponseWriter, r *http.Request) error {
 	if err := web.ParseForm(w, r); err != nil {
@@ -380,4 +386,28 @@ func scopeReason(u *auth.User, a scopeAnswer) string {
 		return "scope.reason.in_region"
 	}
 	return "scope.reason.outside_region"
+}
+
+var overridesCrumb = web.Crumb{Key: "nav.ident_overrides"}
+
+func (h *Handlers) listOverrides(w http.ResponseWriter, r *http.Request) error {
+	list, err := h.Overrides.List(r.Context())
+	if err != nil {
+		return err
+	}
+	return h.Web.Render(w, r, "admin/overrides.html", "ident.override.title", list, overridesCrumb)
+}
+
+func (h *Handlers) addOverride(w http.ResponseWriter, r *http.Request) error {
+	if err := web.ParseForm(w, r); err != nil {
+		return err
+	}
+	if _, err := h.Overrides.Add(r.Context(), r.PostForm.Get("value"), r.PostForm.Get("reason")); err != nil {
+		list, lerr := h.Overrides.List(r.Context())
+		if lerr != nil {
+			return lerr
+		}
+		return h.Web.RenderForm(w, r, "admin/overrides.html", "ident.override.title", list, err, overridesCrumb)
+	}
+	return h.Web.Redirect(w, r, "/admin/ident-overrides", "ident.override.saved")
 }

@@ -21,17 +21,21 @@ func (h *Handlers) Routes(rs *web.Routes) {
 	rs.Page("GET /admin/audit", auth.PermAuditView, h.listAudit)
 	rs.Page("GET /admin/audit/verify", auth.PermAuditView, h.verifyAudit)
 	rs.Page("GET /admin/scope", auth.PermScopeExplain, h.explainScope)
+	rs.Page("GET /admin/ident-overrides", auth.PermIdentOverride, h.listOverrides)
+	rs.Page("POST /admin/ident-overrides", auth.PermIdentOverride, h.addOverride)
 
 	rs.API("GET /api/v1/users", auth.PermUserView, "List accounts", h.apiUsers)
 	rs.API("POST /api/v1/users", auth.PermUserView, "Create an account; the initial password is returned once", h.apiCreateUser)
 	rs.API("GET /api/v1/regions", auth.PermRegionView, "List regions in the caller's scope", h.apiRegions)
 	rs.API("GET /api/v1/audit", auth.PermAuditView, "Search the audit log", h.apiAudit)
+	rs.API("POST /api/v1/ident-overrides", auth.PermIdentOverride, "Accept a real credit code that fails its check digits", h.apiAddOverride)
 }
 
 // Nav lists the administration entries of the main navigation.
 func Nav() []web.NavItem {
 	return []web.NavItem{
 		{Group: "nav.group.district", Key: "nav.regions", Href: "/regions", Perm: auth.PermRegionView},
+		{Group: "nav.group.district", Key: "nav.ident_overrides", Href: "/admin/ident-overrides", Perm: auth.PermIdentOverride},
 		{Group: "nav.group.system", Key: "nav.users", Href: "/admin/users", Perm: auth.PermUserView},
 		{Group: "nav.group.system", Key: "nav.scope", Href: "/admin/scope", Perm: auth.PermScopeExplain},
 		{Group: "nav.group.system", Key: "nav.audit", Href: "/admin/audit", Perm: auth.PermAuditView},

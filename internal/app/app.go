@@ -16,6 +16,7 @@ import (
 	"kejiju/internal/audit"
 	"kejiju/internal/auth"
 	"kejiju/internal/db"
+	"kejiju/internal/ident"
 	"kejiju/internal/region"
 	"kejiju/internal/web"
 )
@@ -60,9 +61,6 @@ type App struct {
 // Open opens and migrates the database and builds the services (no web
 // server; see Server). The caller closes the App.
 func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
-	if cfg.AuditHash == "" {
-		cfg.AuditHash = audit.SM3
-	}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("app: data dir: %w", err)
 	}
@@ -74,26 +72,36 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		d.Close()
 		return nil, err
 	}
-	lg, err := audit.New(cfg.AuditHash)
+	a, err := New(cfg, d, log)
 	if err != nil {
 		d.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// New builds the services on an open, migrated database; the master key
+// lives in cfg.DataDir.
+func New(cfg Config, d *db.DB, log *slog.Logger) (*App, error) {
+	if cfg.AuditHash == "" {
+		cfg.AuditHash = audit.SM3
+	}
+	lg, err := audit.New(cfg.AuditHash)
+	if err != nil {
 		return nil, err
 	}
 	key, err := auth.LoadOrCreateKey(cfg.KeyPath())
 	if err != nil {
-		d.Close()
 		return nil, err
 	}
 	keys, err := auth.NewKeyring(key)
 	if err != nil {
-		d.Close()
 		return nil, err
 	}
-	a := &App{Config: cfg, DB: d, Audit: lg, Log: log,
+	return &App{Config: cfg, DB: d, Audit: lg, Log: log,
 		Auth:    &auth.Service{DB: d, Audit: lg, Keys: keys, Policy: auth.DefaultPolicy, Issuer: cfg.BureauName},
 		Regions: &region.Store{DB: d, Audit: lg},
-	}
-	return a, nil
+	}, nil
 }
 
 // Close closes the database.
@@ -105,7 +113,7 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 	var nav []web.NavItem
 	var tmpls []web.Templates
 
-	adm := &admin.Handlers{Auth: a.Auth, Regions: a.Regions, Audit: a.Audit}
+	adm := &admin.Handlers{Auth: a.Auth, Regions: a.Regions, Audit: a.Audit, Overrides: &ident.Overrides{DB: a.DB, Audit: a.Audit}}
 	adm.Routes(routes)
 	nav = append(nav, admin.Nav()...)
 	tmpls = append(tmpls, admin.Templates())
