@@ -4,7 +4,9 @@
 package admin
 
 import (
+	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -410,4 +412,54 @@ func (h *Handlers) addOverride(w http.ResponseWriter, r *http.Request) error {
 		return h.Web.RenderForm(w, r, "admin/overrides.html", "ident.override.title", list, err, overridesCrumb)
 	}
 	return h.Web.Redirect(w, r, "/admin/ident-overrides", "ident.override.saved")
+}
+
+// policyFields lists the policy form's fields in display order.
+var policyFields = []string{"min_length", "min_classes", "history", "max_age_days", "lock_after", "lock_for_minutes",
+	"ip_failures_per_minute", "idle_minutes", "admin_idle_minutes", "absolute_hours"}
+
+func policyValues(p auth.Policy) url.Values {
+	v := url.Values{}
+	for k, n := range p.Form() {
+		v.Set(k, strconv.Itoa(n))
+	}
+	return v
+}
+
+var policyCrumb = web.Crumb{Key: "nav.policy"}
+
+func (h *Handlers) showPolicy(w http.ResponseWriter, r *http.Request) error {
+	return h.Web.RenderValues(w, r, "admin/policy.html", "nav.policy", policyFields, policyValues(h.Auth.CurrentPolicy()), policyCrumb)
+}
+
+func (h *Handlers) savePolicy(w http.ResponseWriter, r *http.Request) error {
+	if err := web.ParseForm(w, r); err != nil {
+		return err
+	}
+	var probs i18n.Problems
+	form := map[string]int{}
+	for _, f := range policyFields {
+		n, err := strconv.Atoi(strings.TrimSpace(r.PostForm.Get(f)))
+		if err != nil {
+			probs.Add(f, "error.whole_number")
+			continue
+		}
+		form[f] = n
+	}
+	p := auth.PolicyFromForm(form)
+	if cerr, ok := errors.AsType[i18n.Problems](p.Check()); ok {
+		for _, e := range cerr {
+			if _, parsed := form[e.Field]; parsed {
+				probs = append(probs, e)
+			}
+		}
+	}
+	err := probs.Err()
+	if err == nil {
+		err = h.Auth.SavePolicy(r.Context(), web.UserFrom(r.Context()), p, r.PostForm.Get("reason"))
+	}
+	if err != nil {
+		return h.Web.RenderForm(w, r, "admin/policy.html", "nav.policy", policyFields, err, policyCrumb)
+	}
+	return h.Web.Redirect(w, r, "/admin/policy", "policy.saved")
 }

@@ -21,6 +21,8 @@ func (h *Handlers) Routes(rs *web.Routes) {
 	rs.Page("GET /admin/audit", auth.PermAuditView, h.listAudit)
 	rs.Page("GET /admin/audit/verify", auth.PermAuditView, h.verifyAudit)
 	rs.Page("GET /admin/scope", auth.PermScopeExplain, h.explainScope)
+	rs.Page("GET /admin/policy", auth.PermPolicy, h.showPolicy)
+	rs.Page("POST /admin/policy", auth.PermPolicy, h.savePolicy)
 	rs.Page("GET /admin/ident-overrides", auth.PermIdentOverride, h.listOverrides)
 	rs.Page("POST /admin/ident-overrides", auth.PermIdentOverride, h.addOverride)
 
@@ -37,6 +39,7 @@ func Nav() []web.NavItem {
 		{Group: "nav.group.district", Key: "nav.regions", Href: "/regions", Perm: auth.PermRegionView},
 		{Group: "nav.group.district", Key: "nav.ident_overrides", Href: "/admin/ident-overrides", Perm: auth.PermIdentOverride},
 		{Group: "nav.group.system", Key: "nav.users", Href: "/admin/users", Perm: auth.PermUserView},
+		{Group: "nav.group.system", Key: "nav.policy", Href: "/admin/policy", Perm: auth.PermPolicy},
 		{Group: "nav.group.system", Key: "nav.scope", Href: "/admin/scope", Perm: auth.PermScopeExplain},
 		{Group: "nav.group.system", Key: "nav.audit", Href: "/admin/audit", Perm: auth.PermAuditView},
 	}

@@ -98,10 +98,14 @@ func New(cfg Config, d *db.DB, log *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &App{Config: cfg, DB: d, Audit: lg, Log: log,
+	a := &App{Config: cfg, DB: d, Audit: lg, Log: log,
 		Auth:    &auth.Service{DB: d, Audit: lg, Keys: keys, Policy: auth.DefaultPolicy, Issuer: cfg.BureauName},
 		Regions: &region.Store{DB: d, Audit: lg},
-	}, nil
+	}
+	if err := a.Auth.LoadPolicy(context.Background()); err != nil {
+		return nil, err
+	}
+	return a, nil
 }
 
 // Close closes the database.

@@ -390,3 +390,58 @@ func TestIdentOverride(t *testing.T) {
 		}
 	})
 }
+
+func TestSecurityPolicy(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		ctx := context.Background()
+		if _, _, err := e.app.Auth.CreateUser(ctx, nil, auth.UserInput{Username: "security", DisplayName: "安全员", Roles: []auth.Role{auth.SecAdmin}, RegionCode: "341203", Password: testPassword}); err != nil {
+			t.Fatal(err)
+		}
+		d.ExecContext(ctx, `UPDATE users SET must_change_password = FALSE`)
+		form := url.Values{"min_length": {"10"}, "min_classes": {"3"}, "history": {"5"}, "max_age_days": {"90"}, "lock_after": {"5"},
+			"lock_for_minutes": {"30"}, "ip_failures_per_minute": {"20"}, "idle_minutes": {"20"}, "admin_idle_minutes": {"10"}, "absolute_hours": {"12"}, "reason": {"加强口令"}}
+
+		// Only the security administrator may change it.
+		resp, _ := e.client("admin").PostForm(e.srv.URL+"/admin/policy", form)
+		if body(t, resp); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("system administrator saving the policy: %d, want 403", resp.StatusCode)
+		}
+		sec := e.client("security")
+		bad := url.Values{}
+		for k, v := range form {
+			bad[k] = v
+		}
+		bad.Set("min_length", "6")
+		bad.Set("idle_minutes", "abc")
+		resp, _ = sec.PostForm(e.srv.URL+"/admin/policy", bad)
+		page := body(t, resp)
+		if resp.StatusCode != 422 || !strings.Contains(page, "取值应在8至64之间") || !strings.Contains(page, "请填写整数") {
+			t.Errorf("weak policy: %d, want 422 naming both fields", resp.StatusCode)
+		}
+		if got := e.app.Auth.CurrentPolicy().MinLength; got != 8 {
+			t.Errorf("a refused policy took effect: min length %d", got)
+		}
+		resp, _ = sec.PostForm(e.srv.URL+"/admin/policy", form)
+		if body(t, resp); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("saving the policy: %d", resp.StatusCode)
+		}
+		if err := e.app.Auth.CurrentPolicy().CheckPassword("Abcdef#123", ""); err != nil {
+			t.Errorf("10-character password refused: %v", err)
+		}
+		if err := e.app.Auth.CurrentPolicy().CheckPassword("Abcde#123", ""); err == nil {
+			t.Errorf("9-character password accepted under a 10-character policy")
+		}
+		// The saved policy survives a restart.
+		a2, err := app.New(e.app.Config, d, e.app.Log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := a2.Auth.CurrentPolicy().Idle.Minutes(); got != 20 {
+			t.Errorf("after restart idle timeout %v min, want 20", got)
+		}
+		if n := e.count(`SELECT COUNT(*) FROM audit_events WHERE action = 'security.policy' AND reason = '加强口令'`); n != 1 {
+			t.Errorf("%d policy audit events, want 1", n)
+		}
+	})
+}

@@ -4,6 +4,7 @@
 package auth
 
 import (
+	"sync/atomic"
 	"time"
 
 	"kejiju/internal/audit"
@@ -16,9 +17,13 @@ type Service struct {
 	DB     *db.DB
 	Audit  *audit.Log
 	Keys   *Keyring
+	// Policy is the configured policy; CurrentPolicy returns the one in
+	// force, which the security administrator may have changed since.
 	Policy Policy
 	// Issuer names the system in authenticator apps.
 	Issuer string
+
+	saved atomic.Pointer[Policy]
 }
 
 // now is the current instant in UTC, as db.Tx.Now is. Times bound as

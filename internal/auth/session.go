@@ -59,7 +59,7 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 		ip, now.Add(-time.Minute)).Scan(&fails); err != nil {
 		return nil, db.Normalize(err)
 	}
-	if fails >= s.Policy.IPFailuresPerMin {
+	if fails >= s.CurrentPolicy().IPFailuresPerMin {
 		s.recordAttempt(ctx, nil, username, ip, "login.throttled", false)
 		return nil, i18n.E(i18n.TooMany, "auth.login.throttled")
 	}
@@ -95,7 +95,7 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 			}
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, mfa_pending, ip, user_agent)
-			VALUES ($1, $2, $3, $3, $4, $5, $6, $7)`, th, u.ID, tx.Now, tx.Now.Add(s.Policy.Absolute), res.NeedTOTP, ip, truncate(userAgent, 200)); err != nil {
+			VALUES ($1, $2, $3, $3, $4, $5, $6, $7)`, th, u.ID, tx.Now, tx.Now.Add(s.CurrentPolicy().Absolute), res.NeedTOTP, ip, truncate(userAgent, 200)); err != nil {
 			return db.Normalize(err)
 		}
 		return s.logAttempt(ctx, tx, u, username, ip, "login.ok", true)
@@ -119,25 +119,25 @@ func (s *Service) loginFailed(ctx context.Context, u *User, ip, action string) e
 		if err := s.logAttempt(ctx, tx, u, u.Username, ip, action, false); err != nil {
 			return err
 		}
-		if n < s.Policy.LockAfter || u.Disabled {
+		if n < s.CurrentPolicy().LockAfter || u.Disabled {
 			return nil
 		}
 		locked = true
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = $1 WHERE id = $2`, tx.Now.Add(s.Policy.LockFor), u.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = $1 WHERE id = $2`, tx.Now.Add(s.CurrentPolicy().LockFor), u.ID); err != nil {
 			return db.Normalize(err)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND mfa_pending`, u.ID); err != nil {
 			return db.Normalize(err)
 		}
 		_, err := s.Audit.Append(ctx, tx, audit.Event{Actor: u.Username, ActorID: u.ID, IP: ip, Action: "user.lock", ObjectType: "user",
-			ObjectID: strconv.FormatInt(u.ID, 10), RegionCode: u.RegionCode, Reason: strconv.Itoa(s.Policy.LockAfter) + " failed logins"})
+			ObjectID: strconv.FormatInt(u.ID, 10), RegionCode: u.RegionCode, Reason: strconv.Itoa(s.CurrentPolicy().LockAfter) + " failed logins"})
 		return err
 	})
 	if err != nil {
 		return err
 	}
 	if locked {
-		return i18n.E(i18n.TooMany, "auth.login.now_locked", s.Policy.LockAfter, int(s.Policy.LockFor.Minutes()))
+		return i18n.E(i18n.TooMany, "auth.login.now_locked", s.CurrentPolicy().LockAfter, int(s.CurrentPolicy().LockFor.Minutes()))
 	}
 	return errBadCredentials
 }
@@ -248,9 +248,9 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*User, *Sessi
 		return nil, nil, err
 	}
 	now := s.now()
-	idle := s.Policy.Idle
+	idle := s.CurrentPolicy().Idle
 	if u.IsAdmin() {
-		idle = s.Policy.AdminIdle
+		idle = s.CurrentPolicy().AdminIdle
 	}
 	if u.Disabled || now.After(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) > idle {
 		s.endSession(ctx, u, th, "logout.timeout")

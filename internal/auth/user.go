@@ -168,7 +168,7 @@ func (s *Service) validate(ctx context.Context, q db.Querier, in *UserInput, cre
 		}
 	}
 	if creating && in.Password != "" {
-		p.AddErr("password", s.Policy.CheckPassword(in.Password, in.Username))
+		p.AddErr("password", s.CurrentPolicy().CheckPassword(in.Password, in.Username))
 	}
 	return p.Err()
 }
@@ -380,10 +380,10 @@ func (s *Service) ChangePassword(ctx context.Context, u *User, old, pw string) e
 		if !VerifyPassword(hash, old) {
 			return i18n.FieldError("old_password", "auth.password.wrong")
 		}
-		if err := s.Policy.CheckPassword(pw, u.Username); err != nil {
+		if err := s.CurrentPolicy().CheckPassword(pw, u.Username); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT password_hash FROM password_history WHERE user_id = $1 ORDER BY changed_at DESC LIMIT $2`, u.ID, s.Policy.History)
+		rows, err := tx.QueryContext(ctx, `SELECT password_hash FROM password_history WHERE user_id = $1 ORDER BY changed_at DESC LIMIT $2`, u.ID, s.CurrentPolicy().History)
 		if err != nil {
 			return db.Normalize(err)
 		}
@@ -402,7 +402,7 @@ func (s *Service) ChangePassword(ctx context.Context, u *User, old, pw string) e
 		}
 		for _, h := range recent {
 			if VerifyPassword(h, pw) {
-				return i18n.FieldError("password", "auth.password.reused", s.Policy.History)
+				return i18n.FieldError("password", "auth.password.reused", s.CurrentPolicy().History)
 			}
 		}
 		if err := s.storePassword(ctx, tx, u.ID, pw, false); err != nil {

@@ -159,7 +159,7 @@ func (s *Server) wrap(rt Route) http.Handler {
 			case sess.MFAPending && p != "/login/totp" && p != "/logout":
 				http.Redirect(w, r, "/login/totp", http.StatusSeeOther)
 				return
-			case !sess.MFAPending && u.PasswordExpired(s.auth.Policy, s.auth.DB.Now()) && p != "/account/password" && p != "/logout" && rt.Access != Public:
+			case !sess.MFAPending && u.PasswordExpired(s.auth.CurrentPolicy(), s.auth.DB.Now()) && p != "/account/password" && p != "/logout" && rt.Access != Public:
 				http.Redirect(w, r, "/account/password", http.StatusSeeOther)
 				return
 			}

@@ -103,9 +103,9 @@ func (s *Server) accountData(r *http.Request) (*accountData, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &accountData{Tokens: toks, Policy: s.auth.Policy}
-	if s.auth.Policy.MaxAge > 0 {
-		d.Expires = u.PasswordChangedAt.Add(s.auth.Policy.MaxAge)
+	d := &accountData{Tokens: toks, Policy: s.auth.CurrentPolicy()}
+	if s.auth.CurrentPolicy().MaxAge > 0 {
+		d.Expires = u.PasswordChangedAt.Add(s.auth.CurrentPolicy().MaxAge)
 	}
 	if !u.TOTPEnabled {
 		d.TOTPSecret = r.PostForm.Get("totp_secret")
@@ -136,7 +136,7 @@ func (s *Server) renderAccountForm(w http.ResponseWriter, r *http.Request, err e
 }
 
 func (s *Server) showPassword(w http.ResponseWriter, r *http.Request) error {
-	return s.Render(w, r, "password.html", "password.title", s.auth.Policy, accountCrumbs...)
+	return s.Render(w, r, "password.html", "password.title", s.auth.CurrentPolicy(), accountCrumbs...)
 }
 
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
@@ -154,7 +154,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 		for _, k := range []string{"old_password", "password", "password2"} {
 			f.Del(k)
 		}
-		return s.RenderForm(w, r, "password.html", "password.title", s.auth.Policy, err, accountCrumbs...)
+		return s.RenderForm(w, r, "password.html", "password.title", s.auth.CurrentPolicy(), err, accountCrumbs...)
 	}
 	return s.Redirect(w, r, "/", "password.changed")
 }
