@@ -6,6 +6,7 @@ import (
 
 	"kejiju/internal/audit"
 	"kejiju/internal/auth"
+	"kejiju/internal/i18n"
 	"kejiju/internal/web"
 )
 
@@ -66,4 +67,16 @@ func (h *Handlers) apiAddOverride(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	return web.JSON(w, http.StatusCreated, ov)
+}
+
+func (h *Handlers) apiWorkdays(w http.ResponseWriter, r *http.Request) error {
+	a, err := h.workdays(r)
+	if err != nil {
+		return err
+	}
+	if a == nil {
+		return i18n.FieldError("start", "error.required")
+	}
+	return web.JSON(w, http.StatusOK, map[string]any{"start": a.Start, "days": a.Days, "publicity_end": a.End,
+		"workdays_after": a.After, "provisional": a.Provisional})
 }

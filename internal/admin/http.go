@@ -13,6 +13,7 @@ import (
 
 	"kejiju/internal/audit"
 	"kejiju/internal/auth"
+	"kejiju/internal/calendar"
 	"kejiju/internal/i18n"
 	"kejiju/internal/ident"
 	"kejiju/internal/region"
@@ -26,6 +27,7 @@ type Handlers struct {
 	Regions   *region.Store
 	Audit     *audit.Log
 	Overrides *ident.Overrides
+	Calendar  *calendar.Store
 }
 
 var usersCrumb = web.Crumb{Key: "nav.users", Href: "/admin/users"}
@@ -462,4 +464,120 @@ func (h *Handlers) savePolicy(w http.ResponseWriter, r *http.Request) error {
 		return h.Web.RenderForm(w, r, "admin/policy.html", "nav.policy", policyFields, err, policyCrumb)
 	}
 	return h.Web.Redirect(w, r, "/admin/policy", "policy.saved")
+}
+
+// calendarPage is the year's calendar with the bureau's own entries and the
+// working-day calculator.
+type calendarPage struct {
+	Year      int
+	Entries   []calendar.Entry
+	Own       map[calendar.Date]bool
+	Confirmed bool
+	Calc      *workdayAnswer
+}
+
+// workdayAnswer is the calculator's result.
+type workdayAnswer struct {
+	Start       calendar.Date
+	Days        int
+	End         calendar.Date // PublicityEnd: the last day of the period
+	After       calendar.Date // AddWorkdays: n working days after start
+	Provisional bool
+}
+
+var calendarCrumb = web.Crumb{Key: "nav.calendar"}
+
+func (h *Handlers) calendarData(r *http.Request) (*calendarPage, error) {
+	cal := h.Calendar.Current()
+	year, err := strconv.Atoi(r.URL.Query().Get("year"))
+	if err != nil || year < 2000 || year > 2100 {
+		year = calendar.Today(nil).Year
+	}
+	own, err := h.Calendar.Own(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	p := &calendarPage{Year: year, Own: map[calendar.Date]bool{}, Confirmed: cal.Confirmed(year)}
+	for _, e := range own {
+		p.Own[e.Date] = true
+	}
+	for _, e := range cal.Entries() {
+		if e.Date.Year == year {
+			p.Entries = append(p.Entries, e)
+		}
+	}
+	return p, nil
+}
+
+// workdays answers the calculator's query (?start=…&days=…), or nil.
+func (h *Handlers) workdays(r *http.Request) (*workdayAnswer, error) {
+	q := r.URL.Query()
+	if q.Get("start") == "" {
+		return nil, nil
+	}
+	start, err := calendar.Parse(q.Get("start"))
+	if err != nil {
+		return nil, i18n.FieldError("start", "error.invalid_date")
+	}
+	n, err := strconv.Atoi(q.Get("days"))
+	if err != nil || n < 1 || n > 365 {
+		return nil, i18n.FieldError("days", "calendar.days.range")
+	}
+	cal := h.Calendar.Current()
+	a := &workdayAnswer{Start: start, Days: n, End: cal.PublicityEnd(start, n), After: cal.AddWorkdays(start, n)}
+	a.Provisional = !cal.Confirmed(start.Year) || !cal.Confirmed(a.After.Year)
+	return a, nil
+}
+
+func (h *Handlers) showCalendar(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.calendarData(r)
+	if err != nil {
+		return err
+	}
+	if p.Calc, err = h.workdays(r); err != nil {
+		return err
+	}
+	return h.Web.Render(w, r, "admin/calendar.html", "nav.calendar", p, calendarCrumb)
+}
+
+func (h *Handlers) saveHoliday(w http.ResponseWriter, r *http.Request) error {
+	if err := web.ParseForm(w, r); err != nil {
+		return err
+	}
+	f := r.PostForm
+	e := calendar.Entry{Name: f.Get("name")}
+	d, derr := calendar.Parse(f.Get("day"))
+	e.Date = d
+	switch f.Get("kind") {
+	case "holiday":
+		e.Kind = calendar.Holiday
+	case "workday":
+		e.Kind = calendar.Workday
+	}
+	err := h.Calendar.Save(r.Context(), e, f.Get("reason"))
+	if derr != nil {
+		err = i18n.FieldError("day", "error.invalid_date")
+	}
+	if err != nil {
+		p, perr := h.calendarData(r)
+		if perr != nil {
+			return perr
+		}
+		return h.Web.RenderForm(w, r, "admin/calendar.html", "nav.calendar", p, err, calendarCrumb)
+	}
+	return h.Web.Redirect(w, r, "/calendar?year="+strconv.Itoa(d.Year), "calendar.saved")
+}
+
+func (h *Handlers) deleteHoliday(w http.ResponseWriter, r *http.Request) error {
+	if err := web.ParseForm(w, r); err != nil {
+		return err
+	}
+	d, err := calendar.Parse(r.PathValue("day"))
+	if err != nil {
+		return i18n.E(i18n.NotFound, "error.not_found")
+	}
+	if err := h.Calendar.Delete(r.Context(), d, r.PostForm.Get("reason")); err != nil {
+		return err
+	}
+	return h.Web.Redirect(w, r, "/calendar?year="+strconv.Itoa(d.Year), "calendar.deleted")
 }

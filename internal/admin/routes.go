@@ -23,12 +23,16 @@ func (h *Handlers) Routes(rs *web.Routes) {
 	rs.Page("GET /admin/scope", auth.PermScopeExplain, h.explainScope)
 	rs.Page("GET /admin/policy", auth.PermPolicy, h.showPolicy)
 	rs.Page("POST /admin/policy", auth.PermPolicy, h.savePolicy)
+	rs.Page("GET /calendar", auth.PermRegionView, h.showCalendar)
+	rs.Page("POST /calendar", auth.PermCalendar, h.saveHoliday)
+	rs.Page("POST /calendar/{day}/delete", auth.PermCalendar, h.deleteHoliday)
 	rs.Page("GET /admin/ident-overrides", auth.PermIdentOverride, h.listOverrides)
 	rs.Page("POST /admin/ident-overrides", auth.PermIdentOverride, h.addOverride)
 
 	rs.API("GET /api/v1/users", auth.PermUserView, "List accounts", h.apiUsers)
 	rs.API("POST /api/v1/users", auth.PermUserView, "Create an account; the initial password is returned once", h.apiCreateUser)
 	rs.API("GET /api/v1/regions", auth.PermRegionView, "List regions in the caller's scope", h.apiRegions)
+	rs.API("GET /api/v1/workdays", auth.PermRegionView, "Working-day arithmetic: ?start=2026-09-30&days=5 gives the end of a publicity period", h.apiWorkdays)
 	rs.API("GET /api/v1/audit", auth.PermAuditView, "Search the audit log", h.apiAudit)
 	rs.API("POST /api/v1/ident-overrides", auth.PermIdentOverride, "Accept a real credit code that fails its check digits", h.apiAddOverride)
 }
@@ -37,6 +41,7 @@ func (h *Handlers) Routes(rs *web.Routes) {
 func Nav() []web.NavItem {
 	return []web.NavItem{
 		{Group: "nav.group.district", Key: "nav.regions", Href: "/regions", Perm: auth.PermRegionView},
+		{Group: "nav.group.district", Key: "nav.calendar", Href: "/calendar", Perm: auth.PermRegionView},
 		{Group: "nav.group.district", Key: "nav.ident_overrides", Href: "/admin/ident-overrides", Perm: auth.PermIdentOverride},
 		{Group: "nav.group.system", Key: "nav.users", Href: "/admin/users", Perm: auth.PermUserView},
 		{Group: "nav.group.system", Key: "nav.policy", Href: "/admin/policy", Perm: auth.PermPolicy},

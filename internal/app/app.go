@@ -15,6 +15,7 @@ import (
 	"kejiju/internal/admin"
 	"kejiju/internal/audit"
 	"kejiju/internal/auth"
+	"kejiju/internal/calendar"
 	"kejiju/internal/db"
 	"kejiju/internal/ident"
 	"kejiju/internal/region"
@@ -49,13 +50,14 @@ func (c Config) KeyPath() string { return filepath.Join(c.DataDir, "keys", "mast
 
 // App is the assembled program.
 type App struct {
-	Config  Config
-	DB      *db.DB
-	Audit   *audit.Log
-	Auth    *auth.Service
-	Regions *region.Store
-	Web     *web.Server
-	Log     *slog.Logger
+	Config   Config
+	DB       *db.DB
+	Audit    *audit.Log
+	Auth     *auth.Service
+	Regions  *region.Store
+	Calendar *calendar.Store
+	Web      *web.Server
+	Log      *slog.Logger
 }
 
 // Open opens and migrates the database and builds the services (no web
@@ -99,10 +101,14 @@ func New(cfg Config, d *db.DB, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	a := &App{Config: cfg, DB: d, Audit: lg, Log: log,
-		Auth:    &auth.Service{DB: d, Audit: lg, Keys: keys, Policy: auth.DefaultPolicy, Issuer: cfg.BureauName},
-		Regions: &region.Store{DB: d, Audit: lg},
+		Auth:     &auth.Service{DB: d, Audit: lg, Keys: keys, Policy: auth.DefaultPolicy, Issuer: cfg.BureauName},
+		Regions:  &region.Store{DB: d, Audit: lg},
+		Calendar: &calendar.Store{DB: d, Audit: lg},
 	}
 	if err := a.Auth.LoadPolicy(context.Background()); err != nil {
+		return nil, err
+	}
+	if err := a.Calendar.Load(context.Background()); err != nil {
 		return nil, err
 	}
 	return a, nil
@@ -117,7 +123,7 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 	var nav []web.NavItem
 	var tmpls []web.Templates
 
-	adm := &admin.Handlers{Auth: a.Auth, Regions: a.Regions, Audit: a.Audit, Overrides: &ident.Overrides{DB: a.DB, Audit: a.Audit}}
+	adm := &admin.Handlers{Auth: a.Auth, Regions: a.Regions, Audit: a.Audit, Overrides: &ident.Overrides{DB: a.DB, Audit: a.Audit}, Calendar: a.Calendar}
 	adm.Routes(routes)
 	nav = append(nav, admin.Nav()...)
 	tmpls = append(tmpls, admin.Templates())

@@ -15,6 +15,7 @@ import (
 
 	"kejiju/internal/app"
 	"kejiju/internal/auth"
+	"kejiju/internal/calendar"
 	"kejiju/internal/db"
 	"kejiju/internal/db/dbtest"
 	"kejiju/internal/ident"
@@ -444,4 +445,53 @@ func TestSecurityPolicy(t *testing.T) {
 			t.Errorf("%d policy audit events, want 1", n)
 		}
 	})
+}
+
+func TestWorkingCalendar(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		staff := e.token("staff")
+		code, out := apiDo(t, e, "GET", "/api/v1/workdays?start=2026-09-30&days=5", staff, "")
+		if code != 200 || out["publicity_end"] != "2026-10-12" || out["workdays_after"] != "2026-10-13" {
+			t.Errorf("5 working days from 2026-09-30 (across 国庆): %d %v", code, out)
+		}
+		if code, _ := apiDo(t, e, "GET", "/api/v1/workdays?start=2026-02-30&days=5", staff, ""); code != 422 {
+			t.Errorf("an impossible date: %d, want 422", code)
+		}
+
+		// Staff may read the calendar but not change it; the director may.
+		resp, _ := e.client("staff").PostForm(e.srv.URL+"/calendar", url.Values{"day": {"2027-02-06"}, "kind": {"workday"}, "name": {"春节"}})
+		if body(t, resp); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("staff changing the calendar: %d, want 403", resp.StatusCode)
+		}
+		dir := e.client("director")
+		resp, _ = dir.PostForm(e.srv.URL+"/calendar", url.Values{"day": {"2027-13-01"}, "kind": {"workday"}, "name": {"春节"}})
+		if page := body(t, resp); resp.StatusCode != 422 || !strings.Contains(page, "日期格式") {
+			t.Errorf("bad date: %d", resp.StatusCode)
+		}
+		before := e.app.Calendar.Current().IsWorkday(mustDate(t, "2027-02-06")) // a Saturday
+		resp, _ = dir.PostForm(e.srv.URL+"/calendar", url.Values{"day": {"2027-02-06"}, "kind": {"workday"}, "name": {"春节"}, "reason": {"国办通知"}})
+		if body(t, resp); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("saving an entry: %d", resp.StatusCode)
+		}
+		if before || !e.app.Calendar.Current().IsWorkday(mustDate(t, "2027-02-06")) {
+			t.Errorf("2027-02-06: workday before %v; after saving a make-up day it must be one", before)
+		}
+		resp, _ = dir.PostForm(e.srv.URL+"/calendar/2027-02-06/delete", url.Values{"reason": {"录错"}})
+		if body(t, resp); resp.StatusCode != http.StatusSeeOther || e.app.Calendar.Current().IsWorkday(mustDate(t, "2027-02-06")) {
+			t.Errorf("deleting the entry: %d", resp.StatusCode)
+		}
+		if n := e.count(`SELECT COUNT(*) FROM audit_events WHERE action LIKE 'calendar.%'`); n != 2 {
+			t.Errorf("%d calendar audit events, want 2", n)
+		}
+	})
+}
+
+func mustDate(t *testing.T, s string) calendar.Date {
+	t.Helper()
+	d, err := calendar.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }

@@ -57,18 +57,19 @@ const (
 	PermAuditView     Permission = "audit.view"
 	PermBackup        Permission = "system.backup"
 	PermIdentOverride Permission = "ident.override"
-	PermWrite         Permission = "business.write" // any change of business data
+	PermCalendar      Permission = "calendar.manage" // holidays and make-up working days
+	PermWrite         Permission = "business.write"  // any change of business data
 )
 
 var grants = map[Role][]Permission{
-	Director:   {PermDashboard, PermRegionView, PermWrite, PermIdentOverride},
+	Director:   {PermDashboard, PermRegionView, PermWrite, PermIdentOverride, PermCalendar},
 	Staff:      {PermDashboard, PermRegionView, PermWrite},
 	Finance:    {PermDashboard, PermRegionView, PermWrite},
 	Enterprise: {PermWrite},
 	Expert:     {PermWrite},
 	Assistant:  {PermDashboard, PermRegionView, PermWrite},
 	CityViewer: {PermDashboard, PermRegionView},
-	SysAdmin:   {PermUserView, PermUserManage, PermRegionView, PermRegionManage, PermBackup, PermIdentOverride},
+	SysAdmin:   {PermUserView, PermUserManage, PermRegionView, PermRegionManage, PermBackup, PermIdentOverride, PermCalendar},
 	SecAdmin:   {PermUserView, PermAdminRoles, PermUserUnlock, PermPolicy, PermScopeExplain},
 	AuditAdmin: {PermAuditView},
 }

@@ -14,9 +14,9 @@ import (
 // Service runs every account operation in one transaction with its audit
 // event.
 type Service struct {
-	DB     *db.DB
-	Audit  *audit.Log
-	Keys   *Keyring
+	DB    *db.DB
+	Audit *audit.Log
+	Keys  *Keyring
 	// Policy is the configured policy; CurrentPolicy returns the one in
 	// force, which the security administrator may have changed since.
 	Policy Policy

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"kejiju/internal/auth"
+	"kejiju/internal/calendar"
 	"kejiju/internal/i18n"
 	"kejiju/internal/money"
 )
@@ -186,6 +187,25 @@ func (v *View) Date(t time.Time) string {
 		return t.Format("2 Jan 2006")
 	}
 	return fmt.Sprintf("%d年%d月%d日", t.Year(), t.Month(), t.Day())
+}
+
+// Day formats a calendar date as 2026年11月28日 (English: 28 Nov 2026).
+func (v *View) Day(d calendar.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	if v.Lang == i18n.English {
+		return d.English()
+	}
+	return d.Chinese()
+}
+
+// Weekday names a calendar date's day of the week: 星期六 / Sat.
+func (v *View) Weekday(d calendar.Date) string {
+	if v.Lang == i18n.English {
+		return d.Weekday().String()[:3]
+	}
+	return "星期" + string([]rune("日一二三四五六")[d.Weekday()])
 }
 
 // DateTime formats an instant in Beijing time: 2026年11月28日 14:05.
