@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"kejiju/internal/audit"
 	"kejiju/internal/auth"
 	"kejiju/internal/i18n"
 	"kejiju/internal/web"
@@ -47,7 +46,7 @@ func (h *Handlers) apiAudit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	evs, total, err := audit.List(r.Context(), h.Auth.DB, f)
+	evs, total, err := h.searchAudit(r, f)
 	if err != nil {
 		return err
 	}

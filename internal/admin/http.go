@@ -14,6 +14,7 @@ import (
 	"kejiju/internal/audit"
 	"kejiju/internal/auth"
 	"kejiju/internal/calendar"
+	"kejiju/internal/db"
 	"kejiju/internal/i18n"
 	"kejiju/internal/ident"
 	"kejiju/internal/region"
@@ -323,12 +324,26 @@ func (h *Handlers) listAudit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	evs, total, err := audit.List(r.Context(), h.Auth.DB, f)
+	evs, total, err := h.searchAudit(r, f)
 	if err != nil {
 		return err
 	}
 	p.Total = total
 	return h.Web.Render(w, r, "admin/audit.html", "nav.audit", auditList{Events: evs, Page: p}, web.Crumb{Key: "nav.audit"})
+}
+
+// searchAudit lists audit events and records the search itself: reading
+// the audit log is an audited act (T-AUD-01).
+func (h *Handlers) searchAudit(r *http.Request, f audit.Filter) ([]audit.Event, int, error) {
+	evs, total, err := audit.List(r.Context(), h.Auth.DB, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	err = h.Auth.DB.InTx(r.Context(), func(tx *db.Tx) error {
+		_, err := h.Audit.Append(r.Context(), tx, audit.Event{Action: "audit.search", ObjectType: "audit", ObjectID: "*", After: audit.JSON(f)})
+		return err
+	})
+	return evs, total, err
 }
 
 func (h *Handlers) verifyAudit(w http.ResponseWriter, r *http.Request) error {

@@ -266,6 +266,9 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*User, *Sessi
 
 // Logout ends the session of token.
 func (s *Service) Logout(ctx context.Context, u *User, token string) error {
+	if u == nil {
+		return nil // no valid session: nothing to end
+	}
 	return s.endSession(ctx, u, hashToken(token), "logout")
 }
 

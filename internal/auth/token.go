@@ -76,17 +76,25 @@ func (s *Service) IssueToken(ctx context.Context, actor *User, userID int64, nam
 // RevokeToken ends a token at once.
 func (s *Service) RevokeToken(ctx context.Context, actor *User, id int64) error {
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
-		var owner int64
-		if err := tx.QueryRowContext(ctx, `SELECT user_id FROM api_tokens WHERE id = $1`, id).Scan(&owner); err != nil {
+		var ownerID int64
+		if err := tx.QueryRowContext(ctx, `SELECT user_id FROM api_tokens WHERE id = $1`, id).Scan(&ownerID); err != nil {
 			return db.Normalize(err)
 		}
-		if actor != nil && actor.ID != owner && !actor.Can(PermUserManage) {
+		owner, err := getUser(ctx, tx, "u.id = $1", ownerID)
+		if err != nil {
+			return err
+		}
+		if actor != nil && actor.ID != ownerID && mayAssign(actor, owner.Roles...) != nil {
 			return i18n.E(i18n.NotFound, "error.not_found")
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL`, tx.Now, id); err != nil {
+		res, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL`, tx.Now, id)
+		if err != nil {
 			return db.Normalize(err)
 		}
-		_, err := s.Audit.Append(ctx, tx, audit.Event{Action: "token.revoke", ObjectType: "api_token", ObjectID: strconv.FormatInt(id, 10)})
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil // already revoked: nothing changed, nothing to audit
+		}
+		_, err = s.Audit.Append(ctx, tx, audit.Event{Action: "token.revoke", ObjectType: "api_token", ObjectID: strconv.FormatInt(id, 10), RegionCode: owner.RegionCode})
 		return err
 	})
 }

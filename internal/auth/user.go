@@ -506,7 +506,7 @@ func loadRoles(ctx context.Context, q db.Querier, id int64) ([]Role, error) {
 		}
 		rs = append(rs, Role(r))
 	}
-	slices.SortFunc(rs, func(a, b Role) int { return slices.Index(Roles, a) - slices.Index(Roles, b) })
+	sortRoles(rs)
 	return rs, db.Normalize(rows.Err())
 }
 
@@ -582,10 +582,45 @@ func (s *Service) Users(ctx context.Context, f UserFilter) ([]*User, int, error)
 	if err := rows.Err(); err != nil {
 		return nil, 0, db.Normalize(err)
 	}
-	for _, u := range out {
-		if u.Roles, err = loadRoles(ctx, s.DB, u.ID); err != nil {
-			return nil, 0, err
-		}
+	if err := loadRolesOf(ctx, s.DB, out); err != nil {
+		return nil, 0, err
 	}
 	return out, total, nil
+}
+
+// loadRolesOf fills in the roles of a page of users with one query.
+func loadRolesOf(ctx context.Context, q db.Querier, users []*User) error {
+	if len(users) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*User, len(users))
+	ph := make([]string, len(users))
+	args := make([]any, len(users))
+	for i, u := range users {
+		byID[u.ID] = u
+		ph[i] = "$" + strconv.Itoa(i+1)
+		args[i] = u.ID
+	}
+	rows, err := q.QueryContext(ctx, `SELECT user_id, role FROM user_roles WHERE user_id IN (`+strings.Join(ph, ", ")+`)`, args...)
+	if err != nil {
+		return db.Normalize(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var r string
+		if err := rows.Scan(&id, &r); err != nil {
+			return db.Normalize(err)
+		}
+		byID[id].Roles = append(byID[id].Roles, Role(r))
+	}
+	for _, u := range users {
+		sortRoles(u.Roles)
+	}
+	return db.Normalize(rows.Err())
+}
+
+// sortRoles orders roles as Roles lists them.
+func sortRoles(rs []Role) {
+	slices.SortFunc(rs, func(a, b Role) int { return slices.Index(Roles, a) - slices.Index(Roles, b) })
 }
