@@ -89,6 +89,17 @@ func (d Date) AddDays(n int) Date {
 	return FromTime(d.midnight().AddDate(0, 0, n), time.UTC)
 }
 
+// AddYears returns the same day n years later; 29 February becomes 28
+// February in a year that has none (a 3-year certificate issued on a leap
+// day does not run into March).
+func (d Date) AddYears(n int) Date {
+	e := Date{Year: d.Year + n, Month: d.Month, Day: d.Day}
+	if !e.IsValid() {
+		e.Day = 28
+	}
+	return e
+}
+
 // Weekday returns the day of the week of d.
 func (d Date) Weekday() time.Weekday { return d.midnight().Weekday() }
 

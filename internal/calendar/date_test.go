@@ -257,3 +257,20 @@ func TestJSON(t *testing.T) {
 		t.Error("unmarshalling 2026-02-30: got no error")
 	}
 }
+
+func TestAddYears(t *testing.T) {
+	tests := []struct {
+		in, want string
+		n        int
+	}{
+		{"2021-11-30", "2024-11-30", 3},
+		{"2024-02-29", "2027-02-28", 3},
+		{"2024-02-29", "2028-02-29", 4},
+		{"2026-01-31", "2025-01-31", -1},
+	}
+	for _, tc := range tests {
+		if got := MustParse(tc.in).AddYears(tc.n).String(); got != tc.want {
+			t.Errorf("%s + %d years = %s, want %s", tc.in, tc.n, got, tc.want)
+		}
+	}
+}

@@ -1,0 +1,4 @@
+package enterprise
+
+// parseDate is exported to the tests of package enterprise_test.
+var ParseDateForTest = parseDate

@@ -1,0 +1,323 @@
+package enterprise
+
+import (
+	"context"
+	"encoding/json"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"kejiju/internal/audit"
+	"kejiju/internal/auth"
+	"kejiju/internal/calendar"
+	"kejiju/internal/db"
+	"kejiju/internal/i18n"
+	"kejiju/internal/ident"
+	"kejiju/internal/money"
+	"kejiju/internal/region"
+)
+
+// ImportRow is one row of an import, its values by column key (see
+// ImportColumns) and its row number as the user sees it in the file.
+type ImportRow struct {
+	Number int
+	Values map[string]string
+}
+
+// RowError is one problem of one row.
+type RowError struct {
+	Row   int    `json:"row"`
+	Field string `json:"field"`
+	Key   string `json:"-"`
+	Args  []any  `json:"-"`
+	// Message is the translated text, filled in by the caller's printer.
+	Message string `json:"message"`
+}
+
+// ImportReport says what an import did or, for a dry run or a refused
+// import, would do.
+type ImportReport struct {
+	Total     int        `json:"total"`
+	New       int        `json:"new"`
+	Updated   int        `json:"updated"`
+	Unchanged int        `json:"unchanged"`
+	Errors    []RowError `json:"errors,omitempty"`
+	DryRun    bool       `json:"dry_run"`
+	Written   bool       `json:"written"`
+}
+
+// ImportColumn describes a column of the enterprise sheet: its key, its
+// Chinese header, and whether it is required.
+type ImportColumn struct {
+	Key      string
+	Header   string
+	Required bool
+	Example  string
+	Note     string
+}
+
+// ImportColumns are the columns of the enterprise sheet, in template order.
+var ImportColumns = []ImportColumn{
+	{"credit_code", "统一社会信用代码", true, "91341200MA2N00001A", "18位"},
+	{"name", "企业名称", true, "阜阳示例科技有限公司", ""},
+	{"legal_rep", "法定代表人", false, "张三", ""},
+	{"registered_on", "成立日期", false, "2018-06-01", "如2018-06-01"},
+	{"registered_capital", "注册资本（万元）", false, "500", "万元"},
+	{"address", "注册地址", false, "颍东区冉庙乡工业园1号", ""},
+	{"region", "所属乡镇（街道）", true, "冉庙乡", "名称或9位区划代码"},
+	{"industry_code", "国民经济行业代码", false, "C3911", "GB/T 4754，如C3911"},
+	{"tech_field", "技术领域", false, "电子信息", "八大高新技术领域之一"},
+	{"contact_name", "联系人", false, "李四", ""},
+	{"contact_phone", "联系电话", false, "13800000000", ""},
+}
+
+// regionIndex resolves the region column: a code, or a unique name among
+// the regions in the importer's scope.
+type regionIndex struct {
+	byCode map[string]region.Region
+	byName map[string][]string
+}
+
+func newRegionIndex(t *region.Tree, u *auth.User) regionIndex {
+	ix := regionIndex{byCode: map[string]region.Region{}, byName: map[string][]string{}}
+	for _, root := range u.Scope().Regions {
+		r, ok := t.Lookup(root)
+		if !ok {
+			continue
+		}
+		for _, d := range append([]region.Region{r}, t.Descendants(root)...) {
+			if d.Level < region.County || d.Level > region.Township {
+				continue
+			}
+			ix.byCode[d.Code] = d
+			ix.byName[d.Name] = append(ix.byName[d.Name], d.Code)
+		}
+	}
+	return ix
+}
+
+func (ix regionIndex) resolve(v string) (string, *RowError) {
+	if r, ok := ix.byCode[v]; ok {
+		return r.Code, nil
+	}
+	switch codes := ix.byName[v]; len(codes) {
+	case 1:
+		return codes[0], nil
+	case 0:
+		return "", &RowError{Field: "region", Key: "enterprise.region.unknown", Args: []any{v}}
+	default:
+		return "", &RowError{Field: "region", Key: "enterprise.region.ambiguous", Args: []any{v}}
+	}
+}
+
+var dateLayouts = regexp.MustCompile(`^(\d{4})\D(\d{1,2})\D(\d{1,2})日?$`)
+
+// parseDate accepts 2018-06-01, 2018/6/1, 2018.6.1, 2018年6月1日 and 20180601.
+func parseDate(v string) (calendar.Date, error) {
+	if len(v) == 8 && strings.Trim(v, "0123456789") == "" {
+		v = v[:4] + "-" + v[4:6] + "-" + v[6:]
+	}
+	m := dateLayouts.FindStringSubmatch(v)
+	if m == nil {
+		return calendar.Date{}, i18n.E(i18n.Invalid, "error.invalid_date")
+	}
+	y, _ := strconv.Atoi(m[1])
+	mo, _ := strconv.Atoi(m[2])
+	d, _ := strconv.Atoi(m[3])
+	date := calendar.Date{Year: y, Month: time.Month(mo), Day: d}
+	if !date.IsValid() {
+		return calendar.Date{}, i18n.E(i18n.Invalid, "error.invalid_date")
+	}
+	return date, nil
+}
+
+// rowInput turns a row into an Input, collecting its problems.
+func rowInput(row ImportRow, ix regionIndex) (Input, []RowError) {
+	v := row.Values
+	in := Input{CreditCode: v["credit_code"], Name: v["name"], LegalRep: v["legal_rep"], Address: v["address"],
+		IndustryCode: v["industry_code"], TechField: v["tech_field"], ContactName: v["contact_name"], ContactPhone: v["contact_phone"]}
+	var errs []RowError
+	fail := func(field, key string, args ...any) {
+		errs = append(errs, RowError{Row: row.Number, Field: field, Key: key, Args: args})
+	}
+	if s := clean(v["registered_on"]); s != "" {
+		d, err := parseDate(s)
+		if err != nil {
+			fail("registered_on", "error.invalid_date")
+		}
+		in.RegisteredOn = d
+	}
+	if s := clean(v["registered_capital"]); s != "" {
+		f, err := money.ParseYuan(strings.TrimSuffix(strings.TrimSuffix(s, "万元"), "万") + "万")
+		if err != nil {
+			fail("registered_capital", "enterprise.capital.format")
+		}
+		in.RegisteredCapital = f
+	}
+	if s := clean(v["region"]); s == "" {
+		fail("region", "error.required")
+	} else if code, e := ix.resolve(s); e != nil {
+		e.Row = row.Number
+		errs = append(errs, *e)
+	} else {
+		in.RegionCode = code
+	}
+	return in, errs
+}
+
+// existing is what an import needs to know of a record already on file.
+type existing struct {
+	id      int64
+	version int
+	region  string
+	input   Input
+	status  string
+}
+
+// Import validates every row, then — unless dryRun or any row is bad —
+// creates or updates the records in one transaction, keyed by credit code.
+// A repeated import of the same rows changes nothing. Rows whose code
+// belongs to a record outside the importer's scope are refused.
+func (s *Service) Import(ctx context.Context, u *auth.User, tree *region.Tree, rows []ImportRow, dryRun bool, reason string) (*ImportReport, error) {
+	if err := mayWrite(u); err != nil {
+		return nil, err
+	}
+	rep := &ImportReport{Total: len(rows), DryRun: dryRun}
+	ix := newRegionIndex(tree, u)
+	inputs := make([]Input, len(rows))
+	seen := map[string]int{}
+	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+		for i, row := range rows {
+			in, errs := rowInput(row, ix)
+			in, p := validate(in, func(code string) (string, error) { return ident.AcceptCreditCode(ctx, tx, code) })
+			for _, e := range p {
+				if e.Field == "region_code" {
+					e.Field = "region"
+				}
+				errs = append(errs, RowError{Row: row.Number, Field: e.Field, Key: e.Key, Args: e.Args})
+			}
+			if first, dup := seen[in.CreditCode]; dup && in.CreditCode != "" {
+				errs = append(errs, RowError{Row: row.Number, Field: "credit_code", Key: "enterprise.import.duplicate", Args: []any{first}})
+			} else {
+				seen[in.CreditCode] = row.Number
+			}
+			rep.Errors = append(rep.Errors, errs...)
+			inputs[i] = in
+		}
+		known, err := loadExisting(ctx, tx, inputs)
+		if err != nil {
+			return err
+		}
+		scope := u.Scope()
+		for i, in := range inputs {
+			if ex, ok := known[in.CreditCode]; ok && (!scope.Allows(ex.region, ex.id) || ex.status != Active) {
+				rep.Errors = append(rep.Errors, RowError{Row: rows[i].Number, Field: "credit_code", Key: "enterprise.import.elsewhere", Args: []any{in.CreditCode}})
+			}
+		}
+		if len(rep.Errors) > 0 {
+			return errRefused
+		}
+		for _, in := range inputs {
+			ex, ok := known[in.CreditCode]
+			switch {
+			case !ok:
+				rep.New++
+			case changed(ex.input, in):
+				rep.Updated++
+			default:
+				rep.Unchanged++
+			}
+		}
+		if dryRun {
+			return errRefused // roll back: a dry run writes nothing
+		}
+		for _, in := range inputs {
+			ex, ok := known[in.CreditCode]
+			switch {
+			case !ok:
+				e, err := insert(ctx, tx, in)
+				if err != nil {
+					return err
+				}
+				if err := s.version(ctx, tx, u, e, reason); err != nil {
+					return err
+				}
+			case changed(ex.input, in):
+				before := &Enterprise{ID: ex.id, Version: ex.version, Status: Active}
+				e, err := update(ctx, tx, before, in)
+				if err != nil {
+					return err
+				}
+				if err := s.version(ctx, tx, u, e, reason); err != nil {
+					return err
+				}
+			}
+		}
+		rep.Written = true
+		_, err = s.Audit.Append(ctx, tx, audit.Event{Action: "enterprise.import", ObjectType: "enterprise", ObjectID: "*",
+			RegionCode: u.RegionCode, After: audit.JSON(map[string]int{"total": rep.Total, "new": rep.New, "updated": rep.Updated, "unchanged": rep.Unchanged}),
+			Reason: reason})
+		return err
+	})
+	if err == errRefused {
+		err = nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+// errRefused rolls an import's transaction back on purpose.
+var errRefused = i18n.E(i18n.Invalid, "enterprise.import.refused")
+
+// version writes an imported record's version row and search index; the
+// import's one audit event covers the batch.
+func (s *Service) version(ctx context.Context, tx *db.Tx, u *auth.User, e *Enterprise, reason string) error {
+	data, _ := json.Marshal(e.input())
+	if _, err := tx.ExecContext(ctx, `INSERT INTO enterprise_versions (enterprise_id, version, data, changed_by, changed_name, changed_at, reason)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, e.ID, e.Version, string(data), u.ID, u.DisplayName, tx.Now, reason); err != nil {
+		return db.Normalize(err)
+	}
+	return index(ctx, tx, e)
+}
+
+// loadExisting returns the records already on file for the inputs' codes,
+// in batches.
+func loadExisting(ctx context.Context, tx *db.Tx, inputs []Input) (map[string]existing, error) {
+	out := map[string]existing{}
+	const batch = 500
+	for start := 0; start < len(inputs); start += batch {
+		part := inputs[start:min(start+batch, len(inputs))]
+		args := make([]any, 0, len(part))
+		ph := make([]string, 0, len(part))
+		for _, in := range part {
+			if in.CreditCode == "" {
+				continue
+			}
+			args = append(args, in.CreditCode)
+			ph = append(ph, "$"+strconv.Itoa(len(args)))
+		}
+		if len(args) == 0 {
+			continue
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT `+columns+` FROM enterprises e WHERE e.credit_code IN (`+strings.Join(ph, ", ")+`)`, args...)
+		if err != nil {
+			return nil, db.Normalize(err)
+		}
+		for rows.Next() {
+			e, err := scan(rows)
+			if err != nil {
+				rows.Close()
+				return nil, db.Normalize(err)
+			}
+			out[e.CreditCode] = existing{id: e.ID, version: e.Version, region: e.RegionCode, input: e.input(), status: e.Status}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, db.Normalize(err)
+		}
+	}
+	return out, nil
+}
