@@ -17,6 +17,7 @@ import (
 	"kejiju/internal/auth"
 	"kejiju/internal/calendar"
 	"kejiju/internal/db"
+	"kejiju/internal/enterprise"
 	"kejiju/internal/ident"
 	"kejiju/internal/region"
 	"kejiju/internal/web"
@@ -123,6 +124,11 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 	var nav []web.NavItem
 	var tmpls []web.Templates
 
+	ent := &enterprise.Handlers{Service: &enterprise.Service{DB: a.DB, Audit: a.Audit}, Regions: a.Regions}
+	ent.Routes(routes)
+	nav = append(nav, enterprise.Nav()...)
+	tmpls = append(tmpls, enterprise.Templates())
+
 	adm := &admin.Handlers{Auth: a.Auth, Regions: a.Regions, Audit: a.Audit, Overrides: &ident.Overrides{DB: a.DB, Audit: a.Audit}, Calendar: a.Calendar}
 	adm.Routes(routes)
 	nav = append(nav, admin.Nav()...)
@@ -133,7 +139,7 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	adm.Web = s
+	adm.Web, ent.Web = s, s
 	a.Web = s
 	return s, nil
 }

@@ -59,16 +59,20 @@ const (
 	PermIdentOverride Permission = "ident.override"
 	PermCalendar      Permission = "calendar.manage" // holidays and make-up working days
 	PermWrite         Permission = "business.write"  // any change of business data
+	// PermEnterpriseView reads enterprise records (within the scope).
+	PermEnterpriseView Permission = "enterprise.view"
+	// PermEnterpriseManage registers, imports, merges and certifies enterprises.
+	PermEnterpriseManage Permission = "enterprise.manage"
 )
 
 var grants = map[Role][]Permission{
-	Director:   {PermDashboard, PermRegionView, PermWrite, PermIdentOverride, PermCalendar},
-	Staff:      {PermDashboard, PermRegionView, PermWrite},
-	Finance:    {PermDashboard, PermRegionView, PermWrite},
-	Enterprise: {PermWrite},
+	Director:   {PermDashboard, PermRegionView, PermWrite, PermIdentOverride, PermCalendar, PermEnterpriseView, PermEnterpriseManage},
+	Staff:      {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView, PermEnterpriseManage},
+	Finance:    {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView},
+	Enterprise: {PermWrite, PermEnterpriseView},
 	Expert:     {PermWrite},
-	Assistant:  {PermDashboard, PermRegionView, PermWrite},
-	CityViewer: {PermDashboard, PermRegionView},
+	Assistant:  {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView},
+	CityViewer: {PermDashboard, PermRegionView, PermEnterpriseView},
 	SysAdmin:   {PermUserView, PermUserManage, PermRegionView, PermRegionManage, PermBackup, PermIdentOverride, PermCalendar},
 	SecAdmin:   {PermUserView, PermAdminRoles, PermUserUnlock, PermPolicy, PermScopeExplain},
 	AuditAdmin: {PermAuditView},

@@ -16,14 +16,8 @@ import (
 	"kejiju/internal/ident"
 	"kejiju/internal/money"
 	"kejiju/internal/region"
+	"kejiju/internal/xlsx"
 )
-
-// ImportRow is one row of an import, its values by column key (see
-// ImportColumns) and its row number as the user sees it in the file.
-type ImportRow struct {
-	Number int
-	Values map[string]string
-}
 
 // RowError is one problem of one row.
 type RowError struct {
@@ -47,30 +41,21 @@ type ImportReport struct {
 	Written   bool       `json:"written"`
 }
 
-// ImportColumn describes a column of the enterprise sheet: its key, its
-// Chinese header, and whether it is required.
-type ImportColumn struct {
-	Key      string
-	Header   string
-	Required bool
-	Example  string
-	Note     string
-}
-
-// ImportColumns are the columns of the enterprise sheet, in template order.
-var ImportColumns = []ImportColumn{
-	{"credit_code", "统一社会信用代码", true, "91341200MA2N00001A", "18位"},
-	{"name", "企业名称", true, "阜阳示例科技有限公司", ""},
-	{"legal_rep", "法定代表人", false, "张三", ""},
-	{"registered_on", "成立日期", false, "2018-06-01", "如2018-06-01"},
-	{"registered_capital", "注册资本（万元）", false, "500", "万元"},
-	{"address", "注册地址", false, "颍东区冉庙乡工业园1号", ""},
-	{"region", "所属乡镇（街道）", true, "冉庙乡", "名称或9位区划代码"},
-	{"industry_code", "国民经济行业代码", false, "C3911", "GB/T 4754，如C3911"},
-	{"tech_field", "技术领域", false, "电子信息", "八大高新技术领域之一"},
-	{"contact_name", "联系人", false, "李四", ""},
-	{"contact_phone", "联系电话", false, "13800000000", ""},
-}
+// Sheet is the enterprise workbook: its columns, with the Chinese headers of
+// the template, in template order.
+var Sheet = xlsx.Sheet{Name: "企业名录", Columns: []xlsx.Column{
+	{Key: "credit_code", Header: "统一社会信用代码", Aliases: []string{"信用代码", "Credit code"}, Required: true, Example: "91341200MA2N00001A", Note: "18位，字母大写"},
+	{Key: "name", Header: "企业名称", Aliases: []string{"名称", "Name"}, Required: true, Example: "阜阳示例科技有限公司"},
+	{Key: "legal_rep", Header: "法定代表人", Aliases: []string{"法人"}, Example: "张三"},
+	{Key: "registered_on", Header: "成立日期", Example: "2018-06-01", Note: "如2018-06-01"},
+	{Key: "registered_capital", Header: "注册资本（万元）", Aliases: []string{"注册资本"}, Example: "500", Note: "单位：万元"},
+	{Key: "address", Header: "注册地址", Aliases: []string{"地址"}, Example: "颍东区冉庙乡工业园1号"},
+	{Key: "region", Header: "所属乡镇（街道）", Aliases: []string{"所属乡镇", "乡镇"}, Required: true, Example: "冉庙乡", Note: "名称或9位区划代码"},
+	{Key: "industry_code", Header: "国民经济行业代码", Aliases: []string{"行业代码"}, Example: "C3911", Note: "GB/T 4754，如C3911"},
+	{Key: "tech_field", Header: "技术领域", Example: "电子信息", Note: "八大高新技术领域之一"},
+	{Key: "contact_name", Header: "联系人", Example: "李四"},
+	{Key: "contact_phone", Header: "联系电话", Example: "13800000000"},
+}}
 
 // regionIndex resolves the region column: a code, or a unique name among
 // the regions in the importer's scope.
@@ -133,13 +118,16 @@ func parseDate(v string) (calendar.Date, error) {
 }
 
 // rowInput turns a row into an Input, collecting its problems.
-func rowInput(row ImportRow, ix regionIndex) (Input, []RowError) {
+func rowInput(row xlsx.Row, ix regionIndex) (Input, []RowError) {
 	v := row.Values
 	in := Input{CreditCode: v["credit_code"], Name: v["name"], LegalRep: v["legal_rep"], Address: v["address"],
 		IndustryCode: v["industry_code"], TechField: v["tech_field"], ContactName: v["contact_name"], ContactPhone: v["contact_phone"]}
 	var errs []RowError
 	fail := func(field, key string, args ...any) {
 		errs = append(errs, RowError{Row: row.Number, Field: field, Key: key, Args: args})
+	}
+	if xlsx.LooksMangled(v["credit_code"]) {
+		fail("credit_code", "enterprise.import.mangled")
 	}
 	if s := clean(v["registered_on"]); s != "" {
 		d, err := parseDate(s)
@@ -179,8 +167,8 @@ type existing struct {
 // creates or updates the records in one transaction, keyed by credit code.
 // A repeated import of the same rows changes nothing. Rows whose code
 // belongs to a record outside the importer's scope are refused.
-func (s *Service) Import(ctx context.Context, u *auth.User, tree *region.Tree, rows []ImportRow, dryRun bool, reason string) (*ImportReport, error) {
-	if err := mayWrite(u); err != nil {
+func (s *Service) Import(ctx context.Context, u *auth.User, tree *region.Tree, rows []xlsx.Row, dryRun bool, reason string) (*ImportReport, error) {
+	if err := mayManage(u); err != nil {
 		return nil, err
 	}
 	rep := &ImportReport{Total: len(rows), DryRun: dryRun}

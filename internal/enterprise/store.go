@@ -35,6 +35,17 @@ func mayWrite(u *auth.User) error {
 	return nil
 }
 
+// mayManage refuses users who may not register, import, merge or certify.
+func mayManage(u *auth.User) error {
+	if err := mayWrite(u); err != nil {
+		return err
+	}
+	if !u.Can(auth.PermEnterpriseManage) {
+		return i18n.E(i18n.Forbidden, "error.forbidden")
+	}
+	return nil
+}
+
 // notFound is what a record outside the caller's scope looks like: the same
 // answer as a record that does not exist.
 var notFound = i18n.E(i18n.NotFound, "error.not_found")
@@ -105,8 +116,8 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// List returns the records in u's scope that match f, and their total.
-func (s *Service) List(ctx context.Context, u *auth.User, f Filter) ([]*Enterprise, int, error) {
+// where builds the condition and arguments of a list query.
+func (s *Service) where(u *auth.User, f Filter) (string, []any) {
 	args := []any{}
 	where := []string{u.Scope().Where(scopeColumns, &args)}
 	add := func(cond string, vs ...any) {
@@ -130,15 +141,24 @@ func (s *Service) List(ctx context.Context, u *auth.User, f Filter) ([]*Enterpri
 	if q := clean(f.Query); q != "" {
 		s.addSearch(q, add)
 	}
-	order, ok := sorts[f.Sort]
-	if !ok {
-		order = "e.region_code, e.name, e.id"
+	return strings.Join(where, " AND "), args
+}
+
+func orderOf(f Filter) string {
+	if order, ok := sorts[f.Sort]; ok {
+		return order
 	}
+	return "e.region_code, e.name, e.id"
+}
+
+// List returns the records in u's scope that match f, and their total.
+func (s *Service) List(ctx context.Context, u *auth.User, f Filter) ([]*Enterprise, int, error) {
+	where, args := s.where(u, f)
 	if f.Limit <= 0 || f.Limit > 1000 {
 		f.Limit = 20
 	}
-	rows, err := s.DB.QueryContext(ctx, `SELECT `+columns+`, COUNT(*) OVER () FROM enterprises e WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY `+order+fmt.Sprintf(` LIMIT %d OFFSET %d`, f.Limit, max(f.Offset, 0)), args...)
+	rows, err := s.DB.QueryContext(ctx, `SELECT `+columns+`, COUNT(*) OVER () FROM enterprises e WHERE `+where+
+		` ORDER BY `+orderOf(f)+fmt.Sprintf(` LIMIT %d OFFSET %d`, f.Limit, max(f.Offset, 0)), args...)
 	if err != nil {
 		return nil, 0, db.Normalize(err)
 	}
@@ -153,6 +173,27 @@ func (s *Service) List(ctx context.Context, u *auth.User, f Filter) ([]*Enterpri
 		out = append(out, e)
 	}
 	return out, total, db.Normalize(rows.Err())
+}
+
+// Each calls fn for every record in u's scope that matches f (paging
+// ignored), streaming from the database, for exports.
+func (s *Service) Each(ctx context.Context, u *auth.User, f Filter, fn func(*Enterprise) error) error {
+	where, args := s.where(u, f)
+	rows, err := s.DB.QueryContext(ctx, `SELECT `+columns+` FROM enterprises e WHERE `+where+` ORDER BY `+orderOf(f), args...)
+	if err != nil {
+		return db.Normalize(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e, err := scan(rows)
+		if err != nil {
+			return db.Normalize(err)
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return db.Normalize(rows.Err())
 }
 
 // addSearch adds the search condition for q: trigram full text over name
@@ -198,7 +239,7 @@ func prepare(ctx context.Context, tx *db.Tx, u *auth.User, in Input) (Input, err
 
 // Create adds a record. A credit code already on file is a field error.
 func (s *Service) Create(ctx context.Context, u *auth.User, in Input, reason string) (*Enterprise, error) {
-	if err := mayWrite(u); err != nil {
+	if err := mayManage(u); err != nil {
 		return nil, err
 	}
 	var e *Enterprise
@@ -252,6 +293,10 @@ func (s *Service) Update(ctx context.Context, u *auth.User, id int64, version in
 		}
 		if in, err = prepare(ctx, tx, u, in); err != nil {
 			return err
+		}
+		if !u.Can(auth.PermEnterpriseManage) && (in.CreditCode != before.CreditCode || in.RegionCode != before.RegionCode) {
+			// An enterprise keeps its contacts; its code and township are the bureau's.
+			return i18n.E(i18n.Forbidden, "enterprise.code_region.staff_only")
 		}
 		if before.Version != version {
 			return i18n.E(i18n.Conflict, "enterprise.stale", before.Version)
@@ -357,7 +402,7 @@ func (s *Service) Versions(ctx context.Context, u *auth.User, id int64) ([]Versi
 // years (where the kept record has none), statuses and user accounts move
 // over, the duplicate is marked merged and keeps its history.
 func (s *Service) Merge(ctx context.Context, u *auth.User, keepID, dupID int64, reason string) error {
-	if err := mayWrite(u); err != nil {
+	if err := mayManage(u); err != nil {
 		return err
 	}
 	if strings.TrimSpace(reason) == "" {
@@ -534,7 +579,7 @@ func (s *Service) Statuses(ctx context.Context, u *auth.User, id int64) ([]Statu
 // be GR + year + province + serial; its validity defaults to 3 years from
 // issue, a 科小 registration's to the end of its year.
 func (s *Service) AddStatus(ctx context.Context, u *auth.User, st Status, reason string) (*Status, error) {
-	if err := mayWrite(u); err != nil {
+	if err := mayManage(u); err != nil {
 		return nil, err
 	}
 	var p i18n.Problems

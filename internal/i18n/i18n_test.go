@@ -29,7 +29,7 @@ var keyUses = []*regexp.Regexp{
 	regexp.MustCompile(`FieldError\("[a-z0-9_]+", "([a-z0-9_.]+)"`),
 	regexp.MustCompile(`\.Add\("[a-z0-9_]+", "([a-z0-9_.]+)"`),
 	regexp.MustCompile(`Redirect\(w, r, "[^"]*", "([a-z0-9_.]+)"\)`),
-	regexp.MustCompile(`Key: "([a-z0-9_.]+)"`),
+	regexp.MustCompile(`Key: "([a-z0-9_]+\.[a-z0-9_.]+)"`),
 }
 
 // TestEveryUsedKeyExists fails when a template or Go file names a message

@@ -50,6 +50,7 @@ var funcs = template.FuncMap{
 		}
 		return m
 	},
+	"list": func(v ...string) []string { return v },
 	"seq": func(n int) []int {
 		s := make([]int, n)
 		for i := range s {

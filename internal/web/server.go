@@ -266,7 +266,10 @@ func statusOf(c i18n.Code) int {
 // (set by the switch), else the user's choice, else Chinese. The browser's
 // Accept-Language is not consulted: the bureau works in Chinese, and English
 // is there for whoever asks for it.
-func (s *Server) printer(r *http.Request) *i18n.Printer {
+func (s *Server) printer(r *http.Request) *i18n.Printer { return s.Printer(r) }
+
+// Printer returns the printer for the request's language.
+func (s *Server) Printer(r *http.Request) *i18n.Printer {
 	return s.catalog.Printer(s.lang(r))
 }
 
