@@ -177,6 +177,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	fmt.Fprintf(stdout, "kejiju %s serving on http://%s (%s, ready in %d ms)\n", app.Version, ln.Addr(), redactDB(cfg), time.Since(start).Milliseconds())
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	jobsDone := make(chan struct{})
+	go func() { a.Jobs.Run(ctx, 2); close(jobsDone) }()
 	select {
 	case err := <-errc:
 		return err
@@ -186,6 +188,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	shutdown, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	err = hs.Shutdown(shutdown)
+	<-jobsDone // the job in hand finishes
 	fmt.Fprintln(stdout, "kejiju stopped")
 	return err
 }

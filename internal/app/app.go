@@ -5,12 +5,14 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"kejiju/internal/admin"
 	"kejiju/internal/audit"
@@ -19,6 +21,7 @@ import (
 	"kejiju/internal/db"
 	"kejiju/internal/enterprise"
 	"kejiju/internal/ident"
+	"kejiju/internal/jobs"
 	"kejiju/internal/region"
 	"kejiju/internal/web"
 )
@@ -57,6 +60,7 @@ type App struct {
 	Auth     *auth.Service
 	Regions  *region.Store
 	Calendar *calendar.Store
+	Jobs     *jobs.Queue
 	Web      *web.Server
 	Log      *slog.Logger
 }
@@ -105,7 +109,9 @@ func New(cfg Config, d *db.DB, log *slog.Logger) (*App, error) {
 		Auth:     &auth.Service{DB: d, Audit: lg, Keys: keys, Policy: auth.DefaultPolicy, Issuer: cfg.BureauName},
 		Regions:  &region.Store{DB: d, Audit: lg},
 		Calendar: &calendar.Store{DB: d, Audit: lg},
+		Jobs:     &jobs.Queue{DB: d, Log: log, Audit: lg},
 	}
+	a.schedule()
 	if err := a.Auth.LoadPolicy(context.Background()); err != nil {
 		return nil, err
 	}
@@ -188,4 +194,19 @@ var demoUsers = []auth.UserInput{
 	{Username: "juzhang", DisplayName: "王局长", Roles: []auth.Role{auth.Director}},
 	{Username: "zhangsan", DisplayName: "张三（高新科）", Roles: []auth.Role{auth.Staff}},
 	{Username: "caiwu", DisplayName: "李会计", Roles: []auth.Role{auth.Finance}},
+}
+
+// AuditRetention is how long audit events are kept before the nightly job
+// purges them; audit.Purge refuses anything under its 184-day minimum.
+var AuditRetention = 365 * 24 * time.Hour
+
+// schedule registers the background jobs and their schedules.
+func (a *App) schedule() {
+	a.Jobs.Handle("audit.retention", func(ctx context.Context, _ json.RawMessage) error {
+		return a.DB.InTx(ctx, func(tx *db.Tx) error {
+			_, err := a.Audit.Purge(ctx, tx, tx.Now.Add(-AuditRetention), "保留期满自动清理")
+			return err
+		})
+	})
+	a.Jobs.Daily("audit.retention", 2, 30, calendar.Shanghai)
 }
