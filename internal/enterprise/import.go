@@ -181,6 +181,9 @@ func (s *Service) Import(ctx context.Context, u *auth.User, tree *region.Tree, r
 			in, p := validate(in, func(code string) (string, error) { return ident.AcceptCreditCode(ctx, tx, code) })
 			for _, e := range p {
 				if e.Field == "region_code" {
+					if in.RegionCode == "" {
+						continue // the region column's own error says why
+					}
 					e.Field = "region"
 				}
 				errs = append(errs, RowError{Row: row.Number, Field: e.Field, Key: e.Key, Args: e.Args})

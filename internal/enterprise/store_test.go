@@ -13,7 +13,6 @@ import (
 	"kejiju/internal/db/dbtest"
 	"kejiju/internal/enterprise"
 	"kejiju/internal/i18n"
-	"kejiju/internal/ident"
 	"kejiju/internal/region"
 )
 
@@ -44,14 +43,7 @@ func setup(t *testing.T, d *db.DB) (*enterprise.Service, *region.Tree) {
 	return &enterprise.Service{DB: d, Audit: lg}, tree
 }
 
-// code returns the n-th valid synthetic credit code of the demo city.
-func code(n int) string {
-	first16 := fmt.Sprintf("91341203MA%06d", n)
-	org, _ := ident.OrgCodeCheckChar(first16[8:16])
-	first17 := first16 + string(org)
-	c, _ := ident.CreditCodeCheckChar(first17)
-	return first17 + string(c)
-}
+var code = enterprise.SampleCode
 
 func sample(n int) enterprise.Input {
 	return enterprise.Input{CreditCode: code(n), Name: fmt.Sprintf("阜阳颍东示例%d科技有限公司", n), LegalRep: "张三",
