@@ -17,6 +17,7 @@ import (
 	"kejiju/internal/app"
 	"kejiju/internal/audit"
 	"kejiju/internal/auth"
+	"kejiju/internal/enterprise"
 	"kejiju/internal/i18n"
 )
 
@@ -213,8 +214,9 @@ func firstNonEmpty(vs ...string) string {
 // first line of stdin (never from argv, where other users could see it).
 func userAdd(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	var in auth.UserInput
-	var roles, region string
+	var roles, region, company string
 	return withApp(ctx, "user add", args, getenv, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&company, "enterprise-code", "", "for an enterprise user: the enterprise's credit code")
 		fs.StringVar(&in.Username, "username", "", "login name")
 		fs.StringVar(&in.DisplayName, "name", "", "person's name")
 		fs.StringVar(&roles, "role", "", "role(s), comma-separated: "+roleList())
@@ -227,6 +229,13 @@ func userAdd(ctx context.Context, args []string, getenv func(string) string, std
 			}
 		}
 		in.RegionCode = region
+		if company != "" {
+			id, rc, err := (&enterprise.Service{DB: a.DB, Audit: a.Audit}).Lookup(ctx, company)
+			if err != nil {
+				return explain(err)
+			}
+			in.EnterpriseID, in.RegionCode = id, rc
+		}
 		line, err := bufio.NewReader(stdin).ReadString('\n')
 		if err != nil && err != io.EOF {
 			return err

@@ -94,6 +94,19 @@ func (s *Service) ByCode(ctx context.Context, u *auth.User, code string) (*Enter
 	return e, db.Normalize(err)
 }
 
+// Lookup finds a record by credit code for operators (the CLI), without a
+// user's scope: it returns the id and region, or NotFound.
+func (s *Service) Lookup(ctx context.Context, code string) (int64, string, error) {
+	var id int64
+	var regionCode string
+	err := s.DB.QueryRowContext(ctx, `SELECT id, region_code FROM enterprises WHERE credit_code = $1 AND status = $2`,
+		strings.ToUpper(clean(code)), Active).Scan(&id, &regionCode)
+	if db.IsNoRows(err) {
+		return 0, "", notFound
+	}
+	return id, regionCode, db.Normalize(err)
+}
+
 // Filter selects records for a list.
 type Filter struct {
 	Query      string // name, address, pinyin initials or credit code
