@@ -130,7 +130,7 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 	var nav []web.NavItem
 	var tmpls []web.Templates
 
-	ent := &enterprise.Handlers{Service: &enterprise.Service{DB: a.DB, Audit: a.Audit}, Regions: a.Regions}
+	ent := &enterprise.Handlers{Service: &enterprise.Service{DB: a.DB, Audit: a.Audit, Accounts: a.Auth}, Regions: a.Regions}
 	ent.Routes(routes)
 	nav = append(nav, enterprise.Nav()...)
 	tmpls = append(tmpls, enterprise.Templates())

@@ -495,3 +495,19 @@ func mustDate(t *testing.T, s string) calendar.Date {
 	}
 	return d
 }
+
+func TestWrongPasswordSaysSo(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		for _, user := range []string{"staff", "nobody"} {
+			resp, err := e.client("").PostForm(e.srv.URL+"/login", url.Values{"username": {user}, "password": {"Wrong#Pass1"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			page := body(t, resp)
+			if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(page, "用户名或密码错误") || strings.Contains(page, "Wrong#Pass1") {
+				t.Errorf("%s with a wrong password: %d; want 401 with the one message for both, and the password not echoed", user, resp.StatusCode)
+			}
+		}
+	})
+}

@@ -175,3 +175,65 @@ func TestEnterpriseFormAndExport(t *testing.T) {
 		}
 	})
 }
+
+func TestEnterpriseRegistration(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		anon := e.client("")
+		form := url.Values{"credit_code": {creditCode(42)}, "name": {"颍东注册示例有限公司"}, "region_code": {"341203200"},
+			"contact_name": {"王经理"}, "contact_phone": {"13900000042"}, "username": {"qiye42"}, "password": {"123"}}
+		resp, _ := anon.PostForm(e.srv.URL+"/register", form)
+		if page := body(t, resp); resp.StatusCode != 422 || !strings.Contains(page, "密码长度至少8位") {
+			t.Fatalf("weak password: %d", resp.StatusCode)
+		}
+		form.Set("password", "Qiye#Zhuce2026")
+		resp, _ = anon.PostForm(e.srv.URL+"/register", form)
+		if page := body(t, resp); resp.StatusCode != 200 || !strings.Contains(page, `data-testid="registered"`) {
+			t.Fatalf("register: %d", resp.StatusCode)
+		}
+		resp, _ = anon.PostForm(e.srv.URL+"/register", form)
+		if page := body(t, resp); resp.StatusCode != 422 || !strings.Contains(page, "待审核") {
+			t.Errorf("second registration of the same code: %d", resp.StatusCode)
+		}
+		// The applicant cannot log in before approval.
+		c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		resp, _ = c.PostForm(e.srv.URL+"/login", url.Values{"username": {"qiye42"}, "password": {"Qiye#Zhuce2026"}})
+		if body(t, resp); resp.StatusCode == http.StatusSeeOther {
+			t.Fatal("logged in before approval")
+		}
+		var id int64
+		d.QueryRow(`SELECT id FROM enterprise_registrations WHERE credit_code = $1`, creditCode(42)).Scan(&id)
+		if resp, _ := e.client("director").PostForm(e.srv.URL+fmt.Sprintf("/registrations/%d/reject", id), url.Values{}); resp.StatusCode != 422 {
+			body(t, resp)
+			t.Errorf("reject without a reason: %d, want 422", resp.StatusCode)
+		}
+		resp, _ = e.client("staff").PostForm(e.srv.URL+fmt.Sprintf("/registrations/%d/approve", id), url.Values{})
+		if body(t, resp); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("approve: %d", resp.StatusCode)
+		}
+		resp, _ = c.PostForm(e.srv.URL+"/login", url.Values{"username": {"qiye42"}, "password": {"Qiye#Zhuce2026"}})
+		if body(t, resp); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
+			t.Fatalf("login after approval: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		if n := e.count(`SELECT COUNT(*) FROM enterprises WHERE credit_code = $1`, creditCode(42)); n != 1 {
+			t.Errorf("%d enterprise records for the approved registration", n)
+		}
+		if n := e.count(`SELECT COUNT(*) FROM enterprise_registrations WHERE password_hash <> ''`); n != 0 {
+			t.Errorf("a decided registration still holds a password hash")
+		}
+		// One address may not flood the form.
+		for i := 0; i < 6; i++ {
+			f := url.Values{}
+			for k, v := range form {
+				f[k] = v
+			}
+			f.Set("credit_code", creditCode(100+i))
+			f.Set("username", fmt.Sprintf("flood%d", i))
+			resp, _ = anon.PostForm(e.srv.URL+"/register", f)
+			body(t, resp)
+		}
+		if resp.StatusCode != http.StatusTooManyRequests {
+			t.Errorf("the 6th registration within the hour from one address: %d, want 429", resp.StatusCode)
+		}
+	})
+}

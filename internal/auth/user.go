@@ -123,6 +123,9 @@ type UserInput struct {
 	Email        string `json:"email"`
 	// Password is the initial password (create only); empty means generate one.
 	Password string `json:"password,omitempty"`
+	// PasswordHash, when set, is a password its owner already chose (see
+	// CreateUserTx); never taken from outside.
+	PasswordHash string `json:"-"`
 }
 
 // validate normalises in and returns every problem found.
@@ -195,51 +198,92 @@ func mayAssign(actor *User, roles ...Role) error {
 // CreateUser creates an account and returns it with the initial password
 // (generated when in.Password is empty), which must be changed at first login.
 func (s *Service) CreateUser(ctx context.Context, actor *User, in UserInput) (*User, string, error) {
-	if err := mayAssign(actor, in.Roles...); err != nil {
-		return nil, "", err
-	}
 	var u *User
-	password := in.Password
+	var password string
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-		if err := s.validate(ctx, tx, &in, true); err != nil {
-			return err
-		}
-		if password == "" {
-			password = RandomPassword()
-		}
-		hash := HashPassword(password)
-		var id int64
-		var ent any
-		if in.EnterpriseID > 0 {
-			ent = in.EnterpriseID
-		}
-		err := tx.QueryRowContext(ctx, `INSERT INTO users (username, display_name, region_code, enterprise_id, phone, email,
-			password_hash, password_changed_at, must_change_password, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, TRUE, $8, $8) RETURNING id`,
-			in.Username, in.DisplayName, in.RegionCode, ent, in.Phone, in.Email, hash, tx.Now).Scan(&id)
-		if db.IsUnique(err) {
-			return i18n.FieldError("username", "auth.username.taken", in.Username)
-		}
-		if err != nil {
-			return db.Normalize(err)
-		}
-		if err := setRoles(ctx, tx, id, in.Roles); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO password_history (user_id, password_hash, changed_at) VALUES ($1, $2, $3)`, id, hash, tx.Now); err != nil {
-			return db.Normalize(err)
-		}
-		if u, err = getUser(ctx, tx, "u.id = $1", id); err != nil {
-			return err
-		}
-		_, err = s.Audit.Append(ctx, tx, audit.Event{Action: "user.create", ObjectType: "user", ObjectID: strconv.FormatInt(id, 10),
-			RegionCode: u.RegionCode, After: audit.JSON(u.auditView())})
+		var err error
+		u, password, err = s.CreateUserTx(ctx, tx, actor, in)
 		return err
 	})
 	if err != nil {
 		return nil, "", err
 	}
 	return u, password, nil
+}
+
+// CreateUserTx is CreateUser inside the caller's transaction, for an area
+// that creates an account as part of its own change (an approved enterprise
+// registration). With in.PasswordHash set, the account keeps the password
+// its owner chose (hashed when they chose it) and need not change it.
+func (s *Service) CreateUserTx(ctx context.Context, tx *db.Tx, actor *User, in UserInput) (*User, string, error) {
+	if err := mayAssign(actor, in.Roles...); err != nil {
+		return nil, "", err
+	}
+	if err := s.validate(ctx, tx, &in, true); err != nil {
+		return nil, "", err
+	}
+	password, hash, temporary := in.Password, in.PasswordHash, true
+	switch {
+	case hash != "":
+		password, temporary = "", false
+	case password == "":
+		password = RandomPassword()
+		fallthrough
+	default:
+		hash = HashPassword(password)
+	}
+	var id int64
+	var ent any
+	if in.EnterpriseID > 0 {
+		ent = in.EnterpriseID
+	}
+	err := tx.QueryRowContext(ctx, `INSERT INTO users (username, display_name, region_code, enterprise_id, phone, email,
+		password_hash, password_changed_at, must_change_password, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8, $8) RETURNING id`,
+		in.Username, in.DisplayName, in.RegionCode, ent, in.Phone, in.Email, hash, tx.Now, temporary).Scan(&id)
+	if db.IsUnique(err) {
+		return nil, "", i18n.FieldError("username", "auth.username.taken", in.Username)
+	}
+	if err != nil {
+		return nil, "", db.Normalize(err)
+	}
+	if err := setRoles(ctx, tx, id, in.Roles); err != nil {
+		return nil, "", err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO password_history (user_id, password_hash, changed_at) VALUES ($1, $2, $3)`, id, hash, tx.Now); err != nil {
+		return nil, "", db.Normalize(err)
+	}
+	u, err := getUser(ctx, tx, "u.id = $1", id)
+	if err != nil {
+		return nil, "", err
+	}
+	_, err = s.Audit.Append(ctx, tx, audit.Event{Action: "user.create", ObjectType: "user", ObjectID: strconv.FormatInt(id, 10),
+		RegionCode: u.RegionCode, After: audit.JSON(u.auditView())})
+	return u, password, err
+}
+
+// CheckNewAccount validates a username and password for an account that
+// will be created later (a registration waiting for approval): format,
+// not taken, and the password policy. Nothing is written.
+func (s *Service) CheckNewAccount(ctx context.Context, q db.Querier, username, password string) error {
+	var p i18n.Problems
+	username = NormalizeUsername(username)
+	switch {
+	case username == "":
+		p.Add("username", "error.required")
+	case !usernameRE.MatchString(username):
+		p.Add("username", "auth.username.format")
+	default:
+		var n int
+		if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE username = $1`, username).Scan(&n); err != nil {
+			return db.Normalize(err)
+		}
+		if n > 0 {
+			p.Add("username", "auth.username.taken", username)
+		}
+	}
+	p.AddErr("password", s.CurrentPolicy().CheckPassword(password, username))
+	return p.Err()
 }
 
 func setRoles(ctx context.Context, tx *db.Tx, id int64, roles []Role) error {

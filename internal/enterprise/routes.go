@@ -14,6 +14,11 @@ func (h *Handlers) Routes(rs *web.Routes) {
 	rs.Page("POST /enterprises/import", auth.PermEnterpriseManage, h.importFile)
 	rs.Page("GET /enterprises/template.xlsx", auth.PermEnterpriseView, h.template)
 	rs.Page("GET /enterprises/export.xlsx", auth.PermEnterpriseView, h.export)
+	rs.Page("GET /register", web.Public, h.registerForm)
+	rs.Page("POST /register", web.Public, h.register)
+	rs.Page("GET /registrations", auth.PermEnterpriseManage, h.listRegistrations)
+	rs.Page("POST /registrations/{id}/approve", auth.PermEnterpriseManage, h.approve)
+	rs.Page("POST /registrations/{id}/reject", auth.PermEnterpriseManage, h.reject)
 	rs.Page("GET /enterprises/{id}", auth.PermEnterpriseView, h.show)
 	rs.Page("GET /enterprises/{id}/edit", auth.PermWrite, h.editForm)
 	rs.Page("POST /enterprises/{id}", auth.PermWrite, h.update)
@@ -36,5 +41,6 @@ func Nav() []web.NavItem {
 	return []web.NavItem{
 		{Group: "nav.group.enterprise", Key: "nav.enterprises", Href: "/enterprises", Perm: auth.PermEnterpriseView},
 		{Group: "nav.group.enterprise", Key: "nav.enterprise_import", Href: "/enterprises/import", Perm: auth.PermEnterpriseManage},
+		{Group: "nav.group.enterprise", Key: "nav.registrations", Href: "/registrations", Perm: auth.PermEnterpriseManage},
 	}
 }

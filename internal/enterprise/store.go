@@ -25,6 +25,8 @@ import (
 type Service struct {
 	DB    *db.DB
 	Audit *audit.Log
+	// Accounts creates the portal accounts of approved registrations.
+	Accounts *auth.Service
 }
 
 // mayWrite refuses read-only users and users without the write permission.

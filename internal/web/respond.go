@@ -68,7 +68,7 @@ func (s *Server) RenderValues(w http.ResponseWriter, r *http.Request, name, titl
 // status is 422 for invalid input, else the error's status.
 func (s *Server) RenderForm(w http.ResponseWriter, r *http.Request, name, title string, data any, err error, crumbs ...Crumb) error {
 	code := i18n.ErrorCode(err)
-	if code == i18n.Internal || code == i18n.Unauthorized {
+	if code == i18n.Internal {
 		return err
 	}
 	v := s.view(r, title, data)
