@@ -176,15 +176,24 @@ func (a *App) Bootstrap(ctx context.Context, out io.Writer) error {
 	var b strings.Builder
 	b.WriteString("\n首次启动：已创建以下账号，初始密码只显示这一次，首次登录须修改密码。\n")
 	b.WriteString("First start: these accounts were created; each initial password is shown only now and must be changed at first login.\n\n")
+	var director *auth.User
 	for _, in := range firsts {
 		in.RegionCode = region.DemoDistrictCode
 		u, pw, err := a.Auth.CreateUser(ctx, nil, in)
 		if err != nil {
 			return fmt.Errorf("app: bootstrap %s: %w", in.Username, err)
 		}
+		if u.Has(auth.Director) {
+			director = u
+		}
 		fmt.Fprintf(&b, "  %-12s %-14s %s\n", u.Username, pw, u.DisplayName)
 	}
 	b.WriteString("\n")
+	if a.Config.Demo {
+		if err := a.seedDemo(ctx, director); err != nil {
+			return fmt.Errorf("app: demo data: %w", err)
+		}
+	}
 	_, err := io.WriteString(out, b.String())
 	return err
 }

@@ -1,0 +1,65 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"kejiju/internal/auth"
+	"kejiju/internal/calendar"
+	"kejiju/internal/enterprise"
+	"kejiju/internal/money"
+	"kejiju/internal/xlsx"
+)
+
+// demoFirst is the first sample number of the demo enterprises: far from
+// the numbers tests and benchmarks import, so a demo database can take them.
+const demoFirst = 900001
+
+// demoEnterprises is how many enterprises the demo district gets.
+const demoEnterprises = 60
+
+// seedDemo gives the demo district its enterprises and, for a dozen of
+// them, three years of facts, entered as the demo director would.
+func (a *App) seedDemo(ctx context.Context, director *auth.User) error {
+	svc := &enterprise.Service{DB: a.DB, Audit: a.Audit, Accounts: a.Auth}
+	tree, err := a.Regions.Tree(ctx)
+	if err != nil {
+		return err
+	}
+	rows := make([]xlsx.Row, 0, demoEnterprises)
+	for i := range demoEnterprises {
+		vals := enterprise.SampleRow(demoFirst+i, "")
+		row := xlsx.Row{Number: i + 2, Values: map[string]string{}}
+		for j, c := range enterprise.Sheet.Columns {
+			row.Values[c.Key] = fmt.Sprint(vals[j])
+		}
+		rows = append(rows, row)
+	}
+	rep, err := svc.Import(ctx, director, tree, rows, false, "演示数据")
+	if err != nil {
+		return err
+	}
+	if len(rep.Errors) > 0 {
+		return fmt.Errorf("app: demo enterprises: %d bad rows, first %+v", len(rep.Errors), rep.Errors[0])
+	}
+	this := calendar.Today(nil).Year
+	for i := range 12 {
+		id, _, err := svc.Lookup(ctx, enterprise.SampleCode(demoFirst+i))
+		if err != nil {
+			return err
+		}
+		base := money.Fen(int64(3000+i*900) * 10000 * 100) // 3,000万 and up
+		for k, y := range []int{this - 3, this - 2, this - 1} {
+			rev := base + base*money.Fen(k*(15+i))/100
+			rd := rev * money.Fen(3+i%4) / 100
+			f := enterprise.Year{EnterpriseID: id, Year: y, Revenue: rev, HiTechRevenue: rev * money.Fen(50+i*3) / 100,
+				TotalAssets: rev * 2, NetAssets: rev + money.Fen(k)*base/5, TotalCostExpense: rev * 8 / 10,
+				RDTotal: rd, RDDomestic: rd * money.Fen(90+i%10) / 100, Staff: 60 + i*10 + k*5, STStaff: 5 + i*2 + k,
+				IPClass1: i % 3, IPClass2: 2 + i%5, Conversions: 1 + i%4, AnnualReport: k < 2 || i%3 != 0}
+			if err := svc.SaveYear(ctx, director, f, "演示数据"); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
