@@ -614,7 +614,7 @@ func (s *Service) AddStatus(ctx context.Context, u *auth.User, st Status, reason
 		} else {
 			st.Number = c.String()
 			if st.ValidTo.IsZero() {
-				st.ValidTo = st.ValidFrom.AddYears(3).AddDays(-1)
+				st.ValidTo = st.ValidFrom.AddDays(-1).AddYears(3)
 			}
 		}
 	case KindTechSME:
