@@ -158,6 +158,7 @@ func (h *Handlers) export(w http.ResponseWriter, r *http.Request) error {
 		return xw.Write([]any{e.CreditCode, e.Name, e.LegalRep, on, capital, e.Address, town, e.IndustryCode, e.TechField, e.ContactName, e.ContactPhone})
 	})
 	if err != nil {
+		xw.Abort()
 		return err
 	}
 	return xw.Close()

@@ -41,7 +41,10 @@
 // numbers as formatted. Numbers that would otherwise come back in
 // E-notation (9.13412345678901E+17) are written out in digits
 // (913412345678901000), so a code typed as a number keeps its digits where
-// the number still holds them. Two things are lost for good when a code is
+// the number still holds them; text cells in that notation (pasted from
+// Excel's display) are written out the same way. A formula cell gives the
+// value last computed and saved with the file; a merged range, its value
+// in the top-left cell. Two things are lost for good when a code is
 // stored as a number rather than as text: its leading zeros (0551 becomes
 // 551, which the caller's length check catches) and every digit after the
 // 15th significant one, because Excel keeps only 15 (an 18-digit credit code
@@ -49,6 +52,25 @@
 // refused, not stored: LooksMangled recognises it, in either form, so the
 // caller can ask the user to format the column as text and type the codes
 // again.
+//
+// # Errors
+//
+// Read and ReadCSV return *i18n.Error values of code Invalid for problems
+// with the file as a whole; their keys, and the arguments of each:
+//
+//	xlsx.too_large           bigger than maxBytes; the limit, as "10 MB"
+//	xlsx.unpacked_too_large  unpacks to more than 100 × maxBytes (at least 64 MB); that limit
+//	xlsx.not_workbook        not a zip-packed workbook (.xlsx), or one without sheets
+//	xlsx.legacy_format       an Excel 97-2003 .xls file, or a password-protected workbook
+//	xlsx.corrupt             a worksheet that cannot be read; the row near which it failed
+//	xlsx.no_header           no header row; how many rows were looked through, the headers expected
+//	xlsx.missing_column      required columns are absent; their headers, joined with 、
+//	xlsx.duplicate_column    two header cells name one column; both, as written
+//	xlsx.csv_invalid         a CSV quoting error; the line
+//
+// Problems with values are the caller's to find; it reports them as
+// CellError values (Sheet.CellError builds one from a column key), which
+// carry the row number and column header and translate with Message.
 //
 // # CSV
 //

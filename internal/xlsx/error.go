@@ -8,21 +8,6 @@ import (
 	"kejiju/internal/i18n"
 )
 
-// The reader returns *i18n.Error values of code Invalid for problems with
-// the file as a whole; their keys, with the arguments of each:
-//
-//	xlsx.too_large              the file is bigger than maxBytes; the limit ("10 MB")
-//	xlsx.unpacked_too_large     the workbook unpacks to more than its share; that limit
-//	xlsx.not_workbook           not a zip-packed workbook (.xlsx)
-//	xlsx.legacy_format          an Excel 97-2003 .xls file, or a password-protected workbook
-//	xlsx.corrupt                a worksheet that cannot be read; the row near which it failed
-//	xlsx.no_header              no row names a column; the rows looked through and the headers expected
-//	xlsx.missing_column         required columns are absent; their headers, joined with 、
-//	xlsx.duplicate_column       two header cells name one column; both headers as written
-//	xlsx.csv_invalid            a CSV quoting error; the line
-//
-// Problems with one cell are the caller's, reported as CellError.
-
 func tooLarge(limit int64) error {
 	return i18n.E(i18n.Invalid, "xlsx.too_large", sizeText(limit))
 }

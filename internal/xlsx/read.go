@@ -43,8 +43,9 @@ const (
 // sheet. Fully empty rows, rows above the header and the template's note
 // and example rows are skipped (see the package documentation).
 //
-// Problems with the file as a whole are *i18n.Error values (see the list
-// in error.go); an error from fn stops the read and is returned as it is.
+// Problems with the file as a whole are *i18n.Error values (listed under
+// Errors in the package documentation); an error from fn stops the read
+// and is returned as it is.
 // The Summary describes the rows read up to the point of return.
 func Read(r io.Reader, s Sheet, maxBytes int64, fn func(row Row) error) (Summary, error) {
 	l, err := newLayout(s)

@@ -74,8 +74,8 @@ func (st styles) headerCell(c Column) excelize.Cell {
 		return excelize.Cell{StyleID: st.header, Value: c.Header}
 	}
 	return excelize.Cell{StyleID: st.required, Value: []excelize.RichTextRun{
-		{Text: "*", Font: &excelize.Font{Bold: true, Color: "FF0000"}},
-		{Text: c.Header, Font: &excelize.Font{Bold: true}},
+		{Text: "*", Font: &excelize.Font{Bold: true, Size: 11, Color: "FF0000"}},
+		{Text: c.Header, Font: &excelize.Font{Bold: true, Size: 11, Color: "000000"}},
 	}}
 }
 
@@ -112,6 +112,7 @@ func WriteTemplate(w io.Writer, s Sheet) error {
 	}
 	var notes, examples []any
 	hasNote, hasExample := false, false
+	lines := 1 // of the tallest note
 	for i, c := range s.Columns {
 		note := c.Note
 		if c.Required {
@@ -126,13 +127,14 @@ func WriteTemplate(w io.Writer, s Sheet) error {
 			example = "示例：" + example
 		}
 		hasNote = hasNote || c.Required || c.Note != ""
+		lines = max(lines, wrappedLines(note, colWidth(c)))
 		hasExample = hasExample || c.Example != ""
-		notes = append(notes, excelize.Cell{StyleID: st.note, Value: note})
-		examples = append(examples, excelize.Cell{StyleID: st.example, Value: example})
+		notes = append(notes, styled(st.note, note))
+		examples = append(examples, styled(st.example, example))
 	}
 	row := 2
 	if hasNote {
-		if err := sw.SetRow(cellName(1, row), notes); err != nil {
+		if err := sw.SetRow(cellName(1, row), notes, excelize.RowOpts{Height: float64(lineHeight * lines)}); err != nil {
 			return fmt.Errorf("xlsx: template note row: %w", err)
 		}
 		row++
@@ -181,6 +183,25 @@ func startSheet(f *excelize.File, s Sheet, st styles) (*excelize.StreamWriter, e
 		return nil, fmt.Errorf("xlsx: header row: %w", err)
 	}
 	return sw, nil
+}
+
+// lineHeight is the height in points of a line of 11-point text.
+const lineHeight = 16
+
+// wrappedLines returns how many lines s takes when wrapped in a column of
+// the given width, at most 6.
+func wrappedLines(s string, width float64) int {
+	per := max(1, int(width)-1)
+	return min(6, max(1, (displayWidth(s)+per-1)/per))
+}
+
+// styled returns a cell of style id holding s, or a blank cell of that
+// style when s is empty.
+func styled(id int, s string) excelize.Cell {
+	if s == "" {
+		return excelize.Cell{StyleID: id}
+	}
+	return excelize.Cell{StyleID: id, Value: s}
 }
 
 // cellName returns the A1-style name of a cell; col and row count from 1.

@@ -90,7 +90,7 @@ func (w *Writer) Write(values []any) error {
 }
 
 // Close finishes the workbook and writes it to the io.Writer given to
-// NewWriter, which it does not close.
+// NewWriter, which it does not close, and removes the temporary file.
 func (w *Writer) Close() error {
 	if w.err == errClosed {
 		return w.err
@@ -109,6 +109,16 @@ func (w *Writer) Close() error {
 		return fmt.Errorf("xlsx: writing the workbook: %w", err)
 	}
 	return nil
+}
+
+// Abort gives the workbook up: it writes nothing and removes the temporary
+// file. Call it (or Close) when an export fails half-way; after Close it
+// does nothing.
+func (w *Writer) Abort() {
+	if w.err != errClosed {
+		w.f.Close()
+		w.err = errClosed
+	}
 }
 
 // plain reduces v to nil, string, int64, uint64, float64 or bool.
