@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -140,7 +141,7 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 	nav = append(nav, admin.Nav()...)
 	tmpls = append(tmpls, admin.Templates())
 
-	s, err := web.New(web.Config{BureauName: a.Config.BureauName, SecureCookie: a.Config.SecureCookie, Version: Version},
+	s, err := web.New(web.Config{BureauName: a.Config.BureauName, SecureCookie: a.Config.SecureCookie, Version: Version, Figures: a.figures(ent.Service)},
 		a.Auth, routes, nav, tmpls, a.Log, ready)
 	if err != nil {
 		return nil, err
@@ -218,4 +219,18 @@ func (a *App) schedule() {
 		})
 	})
 	a.Jobs.Daily("audit.retention", 2, 30, calendar.Shanghai)
+}
+
+// figures composes the home page's key figures from the areas.
+func (a *App) figures(ent *enterprise.Service) func(ctx context.Context, u *auth.User) ([]web.Figure, error) {
+	return func(ctx context.Context, u *auth.User) ([]web.Figure, error) {
+		if !u.Can(auth.PermEnterpriseView) || u.Scope().EnterpriseID > 0 {
+			return nil, nil
+		}
+		_, n, err := ent.List(ctx, u, enterprise.Filter{Limit: 1})
+		if err != nil {
+			return nil, err
+		}
+		return []web.Figure{{Key: "home.card.enterprises", Value: strconv.Itoa(n), Href: "/enterprises"}}, nil
+	}
 }

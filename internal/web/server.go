@@ -26,6 +26,17 @@ type Config struct {
 	BureauName   string // shown in the header and on the login page
 	SecureCookie bool   // set the Secure flag (behind TLS)
 	Version      string
+	// Figures gives the key figures of the home page for a user; the app
+	// composes them from the areas. Nil shows none.
+	Figures func(ctx context.Context, u *auth.User) ([]Figure, error)
+}
+
+// Figure is one key figure of the home page, linked to the records behind it.
+type Figure struct {
+	Key   string // i18n key of the label
+	Value string
+	Note  string // already translated, e.g. the same period last year
+	Href  string
 }
 
 // Server serves the UI and the API.

@@ -9,7 +9,14 @@ import (
 )
 
 func (s *Server) showHome(w http.ResponseWriter, r *http.Request) error {
-	return s.Render(w, r, "home.html", "home.title", nil)
+	var figs []Figure
+	if u := UserFrom(r.Context()); s.cfg.Figures != nil && !u.IsAdmin() {
+		var err error
+		if figs, err = s.cfg.Figures(r.Context(), u); err != nil {
+			return err
+		}
+	}
+	return s.Render(w, r, "home.html", "home.title", figs)
 }
 
 func (s *Server) showLogin(w http.ResponseWriter, r *http.Request) error {
