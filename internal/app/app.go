@@ -24,6 +24,7 @@ import (
 	"kejiju/internal/ident"
 	"kejiju/internal/jobs"
 	"kejiju/internal/region"
+	"kejiju/internal/visit"
 	"kejiju/internal/web"
 )
 
@@ -136,6 +137,11 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 	nav = append(nav, enterprise.Nav()...)
 	tmpls = append(tmpls, enterprise.Templates())
 
+	vis := &visit.Handlers{Service: &visit.Service{DB: a.DB, Audit: a.Audit, Enterprises: visitEnterprises{ent.Service}, Calendar: a.Calendar}, Regions: a.Regions}
+	vis.Routes(routes)
+	nav = append(nav, visit.Nav()...)
+	tmpls = append(tmpls, visit.Templates())
+
 	adm := &admin.Handlers{Auth: a.Auth, Regions: a.Regions, Audit: a.Audit, Overrides: &ident.Overrides{DB: a.DB, Audit: a.Audit}, Calendar: a.Calendar}
 	adm.Routes(routes)
 	nav = append(nav, admin.Nav()...)
@@ -146,7 +152,7 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	adm.Web, ent.Web = s, s
+	adm.Web, ent.Web, vis.Web = s, s, s
 	a.Web = s
 	return s, nil
 }
