@@ -16,6 +16,7 @@ import (
 	"kejiju/internal/i18n"
 	"kejiju/internal/visit"
 	"kejiju/internal/xlsx"
+	"kejiju/internal/xlsx/xlsxtest"
 )
 
 func TestVisitValidationWritesNothing(t *testing.T) {
@@ -509,6 +510,11 @@ func TestForwardingBatch(t *testing.T) {
 		var buf bytes.Buffer
 		if _, err := e.s.WriteSheet(ctx, viewer, b.ID, &buf); err != nil {
 			t.Fatal(err)
+		}
+		cells := xlsxtest.Open(t, buf.Bytes()) // in LibreOffice Calc
+		if len(cells) != 3 || strings.Join(cells[0], " ") != "序号 企业名称 统一社会信用代码 所属乡镇 需求类别 需求名称 需求描述 预期目标 拟投入资金（万元） 联系人 联系电话 收集日期" ||
+			cells[2][1] != "阜阳金麦乐面业有限公司" || cells[2][2] != v.CreditCode {
+			t.Errorf("the sheet as LibreOffice reads it: %q", cells)
 		}
 		strict := visit.CitySheet
 		strict.Columns = slices.Clone(strict.Columns)
