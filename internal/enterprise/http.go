@@ -154,24 +154,6 @@ func wan(v, field string, p *i18n.Problems) money.Fen {
 	return f
 }
 
-// merge joins form-level problems with the service's.
-func merge(p i18n.Problems, err error) error {
-	if len(p) == 0 {
-		return err
-	}
-	if sp, ok := err.(i18n.Problems); ok {
-		for _, e := range sp {
-			if p.Field(e.Field) == nil {
-				p = append(p, e)
-			}
-		}
-		return p
-	}
-	if e, ok := err.(*i18n.Error); ok && e.Field != "" && p.Field(e.Field) == nil {
-		p = append(p, e)
-	}
-	return p
-}
 
 func (h *Handlers) newForm(w http.ResponseWriter, r *http.Request) error {
 	d, err := h.formPage(r, nil)
@@ -191,7 +173,7 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 	if len(p) == 0 {
 		e, err = h.Service.Create(r.Context(), web.UserFrom(r.Context()), in, r.PostForm.Get("reason"))
 	}
-	if err = merge(p, err); err != nil {
+	if err = p.With(err); err != nil {
 		d, derr := h.formPage(r, nil)
 		if derr != nil {
 			return derr
@@ -276,7 +258,7 @@ func (h *Handlers) update(w http.ResponseWriter, r *http.Request) error {
 	if len(p) == 0 {
 		_, err = h.Service.Update(r.Context(), web.UserFrom(r.Context()), before.ID, version, in, r.PostForm.Get("reason"))
 	}
-	if err = merge(p, err); err != nil {
+	if err = p.With(err); err != nil {
 		d, derr := h.formPage(r, before)
 		if derr != nil {
 			return derr
@@ -403,7 +385,7 @@ func (h *Handlers) saveYear(w http.ResponseWriter, r *http.Request) error {
 	if len(p) == 0 {
 		err = h.Service.SaveYear(r.Context(), web.UserFrom(r.Context()), y, r.PostForm.Get("reason"))
 	}
-	if err = merge(p, err); err != nil {
+	if err = p.With(err); err != nil {
 		return h.Web.RenderForm(w, r, "enterprise/year.html", "enterprise.year.title", d, err, h.yearCrumbs(d.E)...)
 	}
 	return h.Web.Redirect(w, r, "/enterprises/"+strconv.FormatInt(d.E.ID, 10), "enterprise.year.saved")
@@ -437,7 +419,7 @@ func (h *Handlers) addStatus(w http.ResponseWriter, r *http.Request) error {
 	if len(p) == 0 {
 		_, err = h.Service.AddStatus(r.Context(), web.UserFrom(r.Context()), st, f.Get("reason"))
 	}
-	if err = merge(p, err); err != nil {
+	if err = p.With(err); err != nil {
 		return err
 	}
 	return h.Web.Redirect(w, r, "/enterprises/"+strconv.FormatInt(e.ID, 10), "enterprise.status.saved")

@@ -121,6 +121,27 @@ func (p Problems) Err() error {
 	return p
 }
 
+// With returns the problems a form found before calling a service together
+// with the service's error, so the form shows them all: the service's field
+// errors are added for fields p has not flagged. With no problems it is err.
+func (p Problems) With(err error) error {
+	if len(p) == 0 {
+		return err
+	}
+	var more Problems
+	if sp, ok := errors.AsType[Problems](err); ok {
+		more = sp
+	} else if e, ok := errors.AsType[*Error](err); ok && e.Field != "" {
+		more = Problems{e}
+	}
+	for _, e := range more {
+		if p.Field(e.Field) == nil {
+			p = append(p, e)
+		}
+	}
+	return p
+}
+
 // Field returns the first problem recorded for field, or nil.
 func (p Problems) Field(field string) *Error {
 	for _, e := range p {

@@ -127,24 +127,6 @@ func wanValue(f money.Fen) string {
 	return whole + "." + frac
 }
 
-// merge joins form-level problems with the service's.
-func merge(p i18n.Problems, err error) error {
-	if len(p) == 0 {
-		return err
-	}
-	if sp, ok := err.(i18n.Problems); ok {
-		for _, e := range sp {
-			if p.Field(e.Field) == nil {
-				p = append(p, e)
-			}
-		}
-		return p
-	}
-	if e, ok := err.(*i18n.Error); ok && e.Field != "" && p.Field(e.Field) == nil {
-		p = append(p, e)
-	}
-	return p
-}
 
 // --- Visits ---
 
@@ -283,7 +265,7 @@ func (h *Handlers) createVisit(w http.ResponseWriter, r *http.Request) error {
 	if len(p) == 0 {
 		v, err = h.Service.CreateVisit(r.Context(), web.UserFrom(r.Context()), in)
 	}
-	if err = merge(p, err); err != nil {
+	if err = p.With(err); err != nil {
 		d, derr := h.visitForm(r, nil, r.PostForm.Get("visit_date"))
 		if derr != nil {
 			return derr
@@ -350,7 +332,7 @@ func (h *Handlers) updateVisit(w http.ResponseWriter, r *http.Request) error {
 	if len(p) == 0 {
 		_, err = h.Service.UpdateVisit(r.Context(), web.UserFrom(r.Context()), before.ID, version, in, r.PostForm.Get("reason"))
 	}
-	if err = merge(p, err); err != nil {
+	if err = p.With(err); err != nil {
 		d, derr := h.visitForm(r, before, r.PostForm.Get("visit_date"))
 		if derr != nil {
 			return derr

@@ -170,7 +170,7 @@ func (h *Handlers) createMatch(w http.ResponseWriter, r *http.Request) error {
 	if len(p) == 0 {
 		m, err = h.Service.CreateMatch(r.Context(), web.UserFrom(r.Context()), in)
 	}
-	if err = merge(p, err); err != nil {
+	if err = p.With(err); err != nil {
 		return h.rematchForm(w, r, nil, in, err, "visit.match.new")
 	}
 	return h.Web.Redirect(w, r, "/matches/"+strconv.FormatInt(m.ID, 10), "visit.match.saved")
@@ -235,7 +235,7 @@ func (h *Handlers) updateMatch(w http.ResponseWriter, r *http.Request) error {
 	if len(p) == 0 {
 		_, err = h.Service.UpdateMatch(r.Context(), web.UserFrom(r.Context()), before.ID, version, in, r.PostForm.Get("reason"))
 	}
-	if err = merge(p, err); err != nil {
+	if err = p.With(err); err != nil {
 		if in.EnterpriseID == 0 {
 			in.EnterpriseID = before.EnterpriseID
 		}

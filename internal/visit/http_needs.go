@@ -157,7 +157,7 @@ func (h *Handlers) createNeed(w http.ResponseWriter, r *http.Request) error {
 	if len(p) == 0 {
 		n, err = h.Service.CreateNeed(r.Context(), web.UserFrom(r.Context()), in)
 	}
-	if err = merge(p, err); err != nil {
+	if err = p.With(err); err != nil {
 		visitID, _ := strconv.ParseInt(r.PostForm.Get("visit_id"), 10, 64)
 		d, derr := h.needForm(r, nil, visitID)
 		if derr != nil {
@@ -239,7 +239,7 @@ func (h *Handlers) updateNeed(w http.ResponseWriter, r *http.Request) error {
 	if len(p) == 0 {
 		_, err = h.Service.UpdateNeed(r.Context(), web.UserFrom(r.Context()), before.ID, version, in, r.PostForm.Get("reason"))
 	}
-	if err = merge(p, err); err != nil {
+	if err = p.With(err); err != nil {
 		d, derr := h.needForm(r, before, 0)
 		if derr != nil {
 			return derr
@@ -348,7 +348,7 @@ func (h *Handlers) createBatch(w http.ResponseWriter, r *http.Request) error {
 	if len(p) == 0 {
 		b, err = h.Service.CreateBatch(r.Context(), web.UserFrom(r.Context()), in)
 	}
-	if err = merge(p, err); err != nil {
+	if err = p.With(err); err != nil {
 		d, derr := h.batchForm(r)
 		if derr != nil {
 			return derr
