@@ -2,9 +2,11 @@ package app
 
 import (
 	"context"
+	"slices"
 
 	"kejiju/internal/auth"
 	"kejiju/internal/enterprise"
+	"kejiju/internal/hightech"
 	"kejiju/internal/visit"
 )
 
@@ -32,4 +34,46 @@ func (a visitEnterprises) Find(ctx context.Context, u *auth.User, q string, limi
 		out = append(out, visitSummary(e))
 	}
 	return out, err
+}
+
+// hightechEnterprises gives the 高企 pipeline the enterprises, their years
+// and certificates, through the enterprise service and in the caller's scope.
+type hightechEnterprises struct{ s *enterprise.Service }
+
+func hightechProfile(r *enterprise.Record) hightech.Profile {
+	e := r.Enterprise
+	p := hightech.Profile{ID: e.ID, Name: e.Name, CreditCode: e.CreditCode, RegionCode: e.RegionCode, TechField: e.TechField,
+		RegisteredOn: e.RegisteredOn, Blacklisted: e.Blacklisted}
+	for _, y := range slices.Backward(r.Years) { // the pipeline wants the oldest first
+		p.Years = append(p.Years, hightech.ProfileYear{Year: y.Year, Revenue: y.Revenue, HiTechRevenue: y.HiTechRevenue,
+			TotalAssets: y.TotalAssets, NetAssets: y.NetAssets, TotalCostExpense: y.TotalCostExpense, RDTotal: y.RDTotal,
+			RDDomestic: y.RDDomestic, RDCategories: y.RDCategories, Staff: y.Staff, STStaff: y.STStaff, IPClass1: y.IPClass1,
+			IPClass2: y.IPClass2, Conversions: y.Conversions, AnnualReport: y.AnnualReport})
+	}
+	for _, st := range r.Statuses {
+		p.Certificates = append(p.Certificates, hightech.Certificate{Kind: st.Kind, Number: st.Number, Year: st.Year,
+			ValidFrom: st.ValidFrom, ValidTo: st.ValidTo})
+	}
+	return p
+}
+
+func (a hightechEnterprises) Profile(ctx context.Context, u *auth.User, id int64) (*hightech.Profile, error) {
+	r, err := a.s.RecordOf(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	p := hightechProfile(r)
+	return &p, nil
+}
+
+func (a hightechEnterprises) List(ctx context.Context, u *auth.User) ([]hightech.Profile, error) {
+	rs, err := a.s.Records(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]hightech.Profile, len(rs))
+	for i := range rs {
+		out[i] = hightechProfile(&rs[i])
+	}
+	return out, nil
 }

@@ -21,6 +21,7 @@ import (
 	"kejiju/internal/calendar"
 	"kejiju/internal/db"
 	"kejiju/internal/enterprise"
+	"kejiju/internal/hightech"
 	"kejiju/internal/ident"
 	"kejiju/internal/jobs"
 	"kejiju/internal/region"
@@ -137,6 +138,11 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 	nav = append(nav, enterprise.Nav()...)
 	tmpls = append(tmpls, enterprise.Templates())
 
+	ht := &hightech.Handlers{Service: &hightech.Service{DB: a.DB, Audit: a.Audit, Enterprises: hightechEnterprises{ent.Service}}, Regions: a.Regions}
+	ht.Routes(routes)
+	nav = append(nav, hightech.Nav()...)
+	tmpls = append(tmpls, hightech.Templates())
+
 	vis := &visit.Handlers{Service: &visit.Service{DB: a.DB, Audit: a.Audit, Enterprises: visitEnterprises{ent.Service}, Calendar: a.Calendar}, Regions: a.Regions}
 	vis.Routes(routes)
 	nav = append(nav, visit.Nav()...)
@@ -152,7 +158,7 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	adm.Web, ent.Web, vis.Web = s, s, s
+	adm.Web, ent.Web, ht.Web, vis.Web = s, s, s, s
 	a.Web = s
 	return s, nil
 }

@@ -467,25 +467,17 @@ func (s *Service) Years(ctx context.Context, u *auth.User, id int64) ([]Year, er
 	if _, err := get(ctx, s.DB, u, id); err != nil {
 		return nil, err
 	}
-	rows, err := s.DB.QueryContext(ctx, `SELECT enterprise_id, year, revenue, hitech_revenue, total_assets, net_assets, total_cost_expense,
-		rd_total, rd_domestic, rd_categories, staff, st_staff, ip_class1, ip_class2, conversions, annual_report, updated_at
-		FROM enterprise_years WHERE enterprise_id = $1 ORDER BY year DESC`, id)
+	rows, err := s.DB.QueryContext(ctx, `SELECT `+yearColumns+` FROM enterprise_years WHERE enterprise_id = $1 ORDER BY year DESC`, id)
 	if err != nil {
 		return nil, db.Normalize(err)
 	}
 	defer rows.Close()
 	var out []Year
 	for rows.Next() {
-		var y Year
-		var cats string
-		if err := rows.Scan(&y.EnterpriseID, &y.Year, &y.Revenue, &y.HiTechRevenue, &y.TotalAssets, &y.NetAssets, &y.TotalCostExpense,
-			&y.RDTotal, &y.RDDomestic, &cats, &y.Staff, &y.STStaff, &y.IPClass1, &y.IPClass2, &y.Conversions, &y.AnnualReport, &y.UpdatedAt); err != nil {
-			return nil, db.Normalize(err)
+		y, err := scanYear(rows)
+		if err != nil {
+			return nil, err
 		}
-		if cats != "" {
-			json.Unmarshal([]byte(cats), &y.RDCategories)
-		}
-		y.UpdatedAt = y.UpdatedAt.UTC()
 		out = append(out, y)
 	}
 	return out, db.Normalize(rows.Err())
@@ -580,11 +572,10 @@ func (s *Service) Statuses(ctx context.Context, u *auth.User, id int64) ([]Statu
 	defer rows.Close()
 	var out []Status
 	for rows.Next() {
-		var st Status
-		if err := rows.Scan(&st.ID, &st.EnterpriseID, &st.Kind, &st.Year, &st.Number, &st.ValidFrom, &st.ValidTo, &st.Note, &st.CreatedAt); err != nil {
-			return nil, db.Normalize(err)
+		st, err := scanStatus(rows)
+		if err != nil {
+			return nil, err
 		}
-		st.CreatedAt = st.CreatedAt.UTC()
 		out = append(out, st)
 	}
 	return out, db.Normalize(rows.Err())

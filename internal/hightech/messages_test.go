@@ -173,10 +173,16 @@ func TestMessages(t *testing.T) {
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(zhCat)) {
-		if !seen[k] {
+		if !seen[k] && !uiKey(k) {
 			t.Errorf("%s is in the catalog but no evaluation produced it", k)
 		}
 	}
+}
+
+// uiKey reports whether k is a key of the pages (hightech.ui.…, nav.…)
+// rather than a message of the rules; the i18n tests check those.
+func uiKey(k string) bool {
+	return strings.HasPrefix(k, "hightech.ui.") || !strings.HasPrefix(k, "hightech.")
 }
 
 // TestKeysInCode checks every message key the code names literally.
