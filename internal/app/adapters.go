@@ -5,6 +5,8 @@ import (
 	"slices"
 
 	"kejiju/internal/auth"
+	"kejiju/internal/calendar"
+	"kejiju/internal/db"
 	"kejiju/internal/enterprise"
 	"kejiju/internal/hightech"
 	"kejiju/internal/visit"
@@ -76,4 +78,8 @@ func (a hightechEnterprises) List(ctx context.Context, u *auth.User) ([]hightech
 		out[i] = hightechProfile(&rs[i])
 	}
 	return out, nil
+}
+
+func (a hightechEnterprises) AddCertificate(ctx context.Context, tx *db.Tx, u *auth.User, id int64, number string, year int, issued calendar.Date) error {
+	return a.s.AddCertificateTx(ctx, tx, u, id, number, year, issued)
 }

@@ -622,22 +622,40 @@ func (s *Service) AddStatus(ctx context.Context, u *auth.User, st Status, reason
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-		e, err := get(ctx, tx, u, st.EnterpriseID)
-		if err != nil {
-			return err
-		}
-		st.CreatedAt = tx.Now
-		if err := tx.QueryRowContext(ctx, `INSERT INTO enterprise_statuses (enterprise_id, kind, year, number, valid_from, valid_to, note, created_at, created_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, e.ID, st.Kind, st.Year, st.Number, st.ValidFrom, st.ValidTo, st.Note, tx.Now, u.ID).Scan(&st.ID); err != nil {
-			return db.Normalize(err)
-		}
-		_, err = s.Audit.Append(ctx, tx, audit.Event{Action: "enterprise.status", ObjectType: "enterprise", ObjectID: strconv.FormatInt(e.ID, 10),
-			RegionCode: e.RegionCode, After: audit.JSON(st), Reason: reason})
-		return err
-	})
+	err := s.DB.InTx(ctx, func(tx *db.Tx) error { return s.insertStatus(ctx, tx, u, &st, reason) })
 	if err != nil {
 		return nil, err
 	}
 	return &st, nil
+}
+
+// AddCertificateTx records a 高企 certificate inside the caller's
+// transaction (the pipeline recognising an application): valid three years
+// from its issue date.
+func (s *Service) AddCertificateTx(ctx context.Context, tx *db.Tx, u *auth.User, enterpriseID int64, number string, year int, issued calendar.Date) error {
+	if err := mayManage(u); err != nil {
+		return err
+	}
+	c, err := ident.ParseHTECertificate(number)
+	if err != nil {
+		return i18n.Problems{}.With(err)
+	}
+	st := Status{EnterpriseID: enterpriseID, Kind: KindHTE, Year: year, Number: c.String(), ValidFrom: issued,
+		ValidTo: issued.AddDays(-1).AddYears(3), Note: "高企认定"}
+	return s.insertStatus(ctx, tx, u, &st, "高新技术企业认定")
+}
+
+func (s *Service) insertStatus(ctx context.Context, tx *db.Tx, u *auth.User, st *Status, reason string) error {
+	e, err := get(ctx, tx, u, st.EnterpriseID)
+	if err != nil {
+		return err
+	}
+	st.CreatedAt = tx.Now
+	if err := tx.QueryRowContext(ctx, `INSERT INTO enterprise_statuses (enterprise_id, kind, year, number, valid_from, valid_to, note, created_at, created_by)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, e.ID, st.Kind, st.Year, st.Number, st.ValidFrom, st.ValidTo, st.Note, tx.Now, u.ID).Scan(&st.ID); err != nil {
+		return db.Normalize(err)
+	}
+	_, err = s.Audit.Append(ctx, tx, audit.Event{Action: "enterprise.status", ObjectType: "enterprise", ObjectID: strconv.FormatInt(e.ID, 10),
+		RegionCode: e.RegionCode, After: audit.JSON(st), Reason: reason})
+	return err
 }

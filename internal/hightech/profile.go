@@ -6,6 +6,7 @@ import (
 
 	"kejiju/internal/auth"
 	"kejiju/internal/calendar"
+	"kejiju/internal/db"
 	"kejiju/internal/money"
 )
 
@@ -70,6 +71,9 @@ type Enterprises interface {
 	// List returns every active enterprise in u's scope with its years and
 	// certificates, for the board and the reminders.
 	List(ctx context.Context, u *auth.User) ([]Profile, error)
+	// AddCertificate records a recognised enterprise's 高企 certificate on
+	// its record, inside the caller's transaction tx.
+	AddCertificate(ctx context.Context, tx *db.Tx, u *auth.User, enterpriseID int64, number string, year int, issued calendar.Date) error
 }
 
 // Expires returns the last day of the certificate's validity: ValidTo, or

@@ -640,6 +640,12 @@ func (s *Service) Decide(ctx context.Context, u *auth.User, applicationID int64,
 		if n, _ := res.RowsAffected(); n == 0 {
 			return i18n.E(i18n.Conflict, "hightech.ui.decide.final")
 		}
+		if status == StatusRecognized {
+			// The certificate goes on the enterprise's record, in this transaction.
+			if err := s.Enterprises.AddCertificate(ctx, tx, u, a.EnterpriseID, certificateNo, a.Year, decidedOn); err != nil {
+				return err
+			}
+		}
 		after := *a
 		after.Status, after.CertificateNo, after.DecidedOn, after.Note = status, certificateNo, decidedOn, strings.TrimSpace(note)
 		after.Version, after.UpdatedAt = a.Version+1, tx.Now

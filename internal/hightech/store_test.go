@@ -86,6 +86,10 @@ func (r registry) profile(ctx context.Context, u *auth.User, e *enterprise.Enter
 	return p, nil
 }
 
+func (r registry) AddCertificate(ctx context.Context, tx *db.Tx, u *auth.User, id int64, number string, year int, issued calendar.Date) error {
+	return r.es.AddCertificateTx(ctx, tx, u, id, number, year, issued)
+}
+
 func (r registry) List(ctx context.Context, u *auth.User) ([]hightech.Profile, error) {
 	var out []hightech.Profile
 	for offset := 0; ; offset += 1000 {
@@ -609,6 +613,11 @@ func TestApplyAndDecide(t *testing.T) {
 		if got.Status != hightech.StatusRecognized || got.CertificateNo != "GR202634000123" || got.DecidedOn != decided || got.Version != 2 || got.Note != "2026年第一批" {
 			t.Errorf("recognised application %+v", got)
 		}
+		prof, err := e.s.Enterprises.Profile(ctx, staff, got.EnterpriseID)
+		if err != nil || len(prof.Certificates) == 0 || prof.Certificates[0].Number != "GR202634000123" || prof.Certificates[0].ValidFrom != decided ||
+			prof.Certificates[0].ValidTo != decided.AddDays(-1).AddYears(3) {
+			t.Errorf("the recognition did not put the certificate on the record: %+v %v", prof, err)
+		}
 		if got, _ := e.s.Application(ctx, staff, r.ID); got.Status != hightech.StatusRejected || got.CertificateNo != "" {
 			t.Errorf("rejected application keeps a certificate number: %+v", got)
 		}
@@ -710,9 +719,9 @@ func TestBoard(t *testing.T) {
 		want := &hightech.Board{Year: 2026, AsOf: day("2026-06-15"), Stages: hightech.Stages,
 			Rows: []hightech.BoardRow{
 				{Region: "341203001", Counts: map[string]int{"rejected": 1, "hte": 1, "tech_sme": 1}},
-				{Region: "341203200", Counts: map[string]int{"pool": 1, "applied": 1, "recognized": 1}},
+				{Region: "341203200", Counts: map[string]int{"pool": 1, "applied": 1, "recognized": 1, "hte": 1}}, // recognised: its certificate is on record
 			},
-			Total: map[string]int{"pool": 1, "applied": 1, "recognized": 1, "rejected": 1, "hte": 1, "tech_sme": 1},
+			Total: map[string]int{"pool": 1, "applied": 1, "recognized": 1, "rejected": 1, "hte": 2, "tech_sme": 1},
 		}
 		if diff := cmp.Diff(want, b); diff != "" {
 			t.Errorf("board of 2026 (-want +got):\n%s", diff)
@@ -743,7 +752,7 @@ func TestBoard(t *testing.T) {
 			{"pool", "", []int64{e1}},
 			{"pool", "341203001", nil},
 			{"recognized", "341203200", []int64{e2}},
-			{"hte", "", []int64{e3}},
+			{"hte", "", []int64{e3, e2}},
 			{"tech_sme", "341203001", []int64{e3}},
 		} {
 			ps, err := e.s.StageList(ctx, staff, 2026, tc.stage, tc.region)
