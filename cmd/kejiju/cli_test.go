@@ -170,3 +170,30 @@ func TestUserAddErrors(t *testing.T) {
 		t.Errorf("user disable: %v\n%s", err, out)
 	}
 }
+
+func TestImportEnterprisesCLI(t *testing.T) {
+	dir := t.TempDir()
+	ts := startServer(t, dir, "--demo")
+	ts.Stop()
+	bad := writeWorkbook(t, 300, map[int]string{5: "checksum", 250: "phone"})
+	out, err := kejiju(t, "", "import", "enterprises", bad, "--data", dir, "--as", "zhangsan")
+	if err == nil || !strings.Contains(out, "第6行 统一社会信用代码") || !strings.Contains(out, "第251行 联系电话") || !strings.Contains(out, "未写入任何数据") {
+		t.Fatalf("bad workbook: %v\n%s", err, out)
+	}
+	good := writeWorkbook(t, 300, nil)
+	out, err = kejiju(t, "", "import", "enterprises", good, "--data", dir, "--as", "zhangsan", "--dry-run")
+	if err != nil || !strings.Contains(out, "新增300家") || !strings.Contains(out, "预检通过") {
+		t.Fatalf("dry run: %v\n%s", err, out)
+	}
+	out, err = kejiju(t, "", "import", "enterprises", good, "--data", dir, "--as", "zhangsan")
+	if err != nil || !strings.Contains(out, "导入完成") || !strings.Contains(out, "写入 [####") {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	out, err = kejiju(t, "", "import", "enterprises", good, "--data", dir, "--as", "zhangsan")
+	if err != nil || !strings.Contains(out, "无变化300家") {
+		t.Errorf("repeated import: %v\n%s", err, out)
+	}
+	if _, err := kejiju(t, "", "import", "enterprises", good, "--data", dir, "--as", "sysadmin"); err == nil {
+		t.Errorf("an administrator imported enterprises")
+	}
+}

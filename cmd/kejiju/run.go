@@ -32,6 +32,8 @@ Commands:
   user disable   disable an account:   kejiju user disable USERNAME --reason "…"
   user reset     reset a password:     kejiju user reset USERNAME
   user token     issue an API token:   kejiju user token USERNAME --name "…"
+  import enterprises FILE --as USER [--dry-run]
+                 import an enterprise workbook (xlsx or csv), all or nothing
   backup         write a consistent copy of the database while it serves
   restore        restore a backup into a data directory
   verify-audit   re-walk the audit hash chain; non-zero exit names the bad entry
@@ -81,6 +83,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return userAdd(ctx, rest, getenv, stdin, stdout, stderr)
 	case "user disable", "user reset", "user token":
 		return userCommand(ctx, cmd, rest, getenv, stdout, stderr)
+	case "import":
+		return importCmd(ctx, rest, getenv, stdout, stderr)
 	case "backup":
 		return backup(ctx, rest, getenv, stdout, stderr)
 	case "restore":

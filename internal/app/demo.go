@@ -35,7 +35,7 @@ func (a *App) seedDemo(ctx context.Context, director *auth.User) error {
 		}
 		rows = append(rows, row)
 	}
-	rep, err := svc.Import(ctx, director, tree, rows, false, "演示数据")
+	rep, err := svc.Import(ctx, director, tree, rows, enterprise.ImportOptions{Reason: "演示数据"})
 	if err != nil {
 		return err
 	}

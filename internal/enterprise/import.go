@@ -163,11 +163,25 @@ type existing struct {
 	status  string
 }
 
-// Import validates every row, then — unless dryRun or any row is bad —
-// creates or updates the records in one transaction, keyed by credit code.
-// A repeated import of the same rows changes nothing. Rows whose code
+// ImportOptions steer an import.
+type ImportOptions struct {
+	DryRun bool   // validate and count only; write nothing
+	Reason string // kept on every version and in the audit log
+	// Progress, when set, is told how many rows are done of how many, first
+	// while checking and then while writing.
+	Progress func(stage string, done, total int)
+}
+
+// Import validates every row, then — unless it is a dry run or any row is
+// bad — creates or updates the records in one transaction, keyed by credit
+// code. A repeated import of the same rows changes nothing. Rows whose code
 // belongs to a record outside the importer's scope are refused.
-func (s *Service) Import(ctx context.Context, u *auth.User, tree *region.Tree, rows []xlsx.Row, dryRun bool, reason string) (*ImportReport, error) {
+func (s *Service) Import(ctx context.Context, u *auth.User, tree *region.Tree, rows []xlsx.Row, opt ImportOptions) (*ImportReport, error) {
+	dryRun, reason := opt.DryRun, opt.Reason
+	progress := opt.Progress
+	if progress == nil {
+		progress = func(string, int, int) {}
+	}
 	if err := mayManage(u); err != nil {
 		return nil, err
 	}
@@ -195,6 +209,9 @@ func (s *Service) Import(ctx context.Context, u *auth.User, tree *region.Tree, r
 			}
 			rep.Errors = append(rep.Errors, errs...)
 			inputs[i] = in
+			if (i+1)%500 == 0 || i+1 == len(rows) {
+				progress("check", i+1, len(rows))
+			}
 		}
 		known, err := loadExisting(ctx, tx, inputs)
 		if err != nil {
@@ -223,7 +240,10 @@ func (s *Service) Import(ctx context.Context, u *auth.User, tree *region.Tree, r
 		if dryRun {
 			return errRefused // roll back: a dry run writes nothing
 		}
-		for _, in := range inputs {
+		for i, in := range inputs {
+			if (i+1)%500 == 0 || i+1 == len(inputs) {
+				progress("write", i+1, len(inputs))
+			}
 			ex, ok := known[in.CreditCode]
 			switch {
 			case !ok:

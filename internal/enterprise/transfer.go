@@ -88,7 +88,7 @@ func (h *Handlers) runImport(w http.ResponseWriter, r *http.Request, dryRun bool
 	if reason == "" {
 		reason = "批量导入：" + hdr.Filename
 	}
-	rep, err := h.Service.Import(r.Context(), web.UserFrom(r.Context()), tree, rows, dryRun, reason)
+	rep, err := h.Service.Import(r.Context(), web.UserFrom(r.Context()), tree, rows, ImportOptions{DryRun: dryRun, Reason: reason})
 	if err != nil {
 		return nil, hdr.Filename, err
 	}
