@@ -457,3 +457,19 @@ func (h *Handlers) pickYear(w http.ResponseWriter, r *http.Request) error {
 	http.Redirect(w, r, "/enterprises/"+strconv.FormatInt(e.ID, 10)+"/years/"+strconv.Itoa(year), http.StatusSeeOther)
 	return nil
 }
+
+// blacklist puts the record on the credit blacklist or takes it off.
+func (h *Handlers) blacklist(w http.ResponseWriter, r *http.Request) error {
+	if err := web.ParseForm(w, r); err != nil {
+		return err
+	}
+	e, err := h.get(r)
+	if err != nil {
+		return err
+	}
+	on := r.PostForm.Get("blacklisted") == "1"
+	if err := h.Service.SetBlacklisted(r.Context(), web.UserFrom(r.Context()), e.ID, on, r.PostForm.Get("reason")); err != nil {
+		return err
+	}
+	return h.Web.Redirect(w, r, "/enterprises/"+strconv.FormatInt(e.ID, 10), "enterprise.saved")
+}

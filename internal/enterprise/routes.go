@@ -27,6 +27,7 @@ func (h *Handlers) Routes(rs *web.Routes) {
 	rs.Page("POST /enterprises/{id}/years/{year}", auth.PermWrite, h.saveYear)
 	rs.Page("POST /enterprises/{id}/statuses", auth.PermEnterpriseManage, h.addStatus)
 	rs.Page("POST /enterprises/{id}/merge", auth.PermEnterpriseManage, h.merge)
+	rs.Page("POST /enterprises/{id}/blacklist", auth.PermEnterpriseManage, h.blacklist)
 
 	rs.API("GET /api/v1/enterprises", auth.PermEnterpriseView, "List and search enterprises in the caller's scope (?q=&region=&limit=&offset=)", h.apiList)
 	rs.API("POST /api/v1/enterprises", auth.PermEnterpriseManage, "Register an enterprise", h.apiCreate)

@@ -413,6 +413,33 @@ func (s *Service) Versions(ctx context.Context, u *auth.User, id int64) ([]Versi
 	return out, db.Normalize(rows.Err())
 }
 
+// SetBlacklisted puts a record on the credit blacklist (失信名单) or takes it
+// off, with the reason; a blacklisted enterprise fails the clean-record
+// conditions of the 高企 and 科小 pre-checks.
+func (s *Service) SetBlacklisted(ctx context.Context, u *auth.User, id int64, on bool, reason string) error {
+	if err := mayManage(u); err != nil {
+		return err
+	}
+	if strings.TrimSpace(reason) == "" {
+		return i18n.FieldError("reason", "error.required")
+	}
+	return s.DB.InTx(ctx, func(tx *db.Tx) error {
+		e, err := get(ctx, tx, u, id)
+		if err != nil {
+			return err
+		}
+		if e.Blacklisted == on {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE enterprises SET blacklisted = $1, updated_at = $2 WHERE id = $3`, on, tx.Now, id); err != nil {
+			return db.Normalize(err)
+		}
+		_, err = s.Audit.Append(ctx, tx, audit.Event{Action: "enterprise.blacklist", ObjectType: "enterprise", ObjectID: strconv.FormatInt(id, 10),
+			RegionCode: e.RegionCode, Before: audit.JSON(map[string]bool{"blacklisted": e.Blacklisted}), After: audit.JSON(map[string]bool{"blacklisted": on}), Reason: reason})
+		return err
+	})
+}
+
 // Merge folds the duplicate record dupID into keepID: the duplicate's
 // years (where the kept record has none), statuses and user accounts move
 // over, the duplicate is marked merged and keeps its history.

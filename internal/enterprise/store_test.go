@@ -310,3 +310,27 @@ func TestYearsAndStatuses(t *testing.T) {
 		}
 	})
 }
+
+func TestBlacklist(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		s, _ := setup(t, d)
+		ctx := context.Background()
+		e, _ := s.Create(ctx, staff, sample(1), "")
+		if err := s.SetBlacklisted(ctx, staff, e.ID, true, ""); fields(err)["reason"] == "" {
+			t.Errorf("blacklisting without a reason: %v", err)
+		}
+		if err := s.SetBlacklisted(ctx, viewer, e.ID, true, "失信"); i18n.ErrorCode(err) != i18n.Forbidden {
+			t.Errorf("city viewer blacklisting: %v", err)
+		}
+		if err := s.SetBlacklisted(ctx, other, e.ID, true, "失信"); i18n.ErrorCode(err) != i18n.NotFound {
+			t.Errorf("another district blacklisting: %v", err)
+		}
+		if err := s.SetBlacklisted(ctx, staff, e.ID, true, "列入严重失信主体名单"); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := s.Get(ctx, staff, e.ID)
+		if !got.Blacklisted || count(t, d, `SELECT COUNT(*) FROM audit_events WHERE action = 'enterprise.blacklist'`) != 1 {
+			t.Errorf("blacklisted %v", got.Blacklisted)
+		}
+	})
+}
