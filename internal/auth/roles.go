@@ -63,13 +63,16 @@ const (
 	PermEnterpriseView Permission = "enterprise.view"
 	// PermEnterpriseManage registers, imports, merges and certifies enterprises.
 	PermEnterpriseManage Permission = "enterprise.manage"
+	// PermNeedSubmit records technical needs: staff for any enterprise in
+	// scope, an enterprise user for its own.
+	PermNeedSubmit Permission = "need.submit"
 )
 
 var grants = map[Role][]Permission{
-	Director:   {PermDashboard, PermRegionView, PermWrite, PermIdentOverride, PermCalendar, PermEnterpriseView, PermEnterpriseManage},
-	Staff:      {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView, PermEnterpriseManage},
+	Director:   {PermDashboard, PermRegionView, PermWrite, PermIdentOverride, PermCalendar, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit},
+	Staff:      {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit},
 	Finance:    {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView},
-	Enterprise: {PermWrite, PermEnterpriseView},
+	Enterprise: {PermWrite, PermEnterpriseView, PermNeedSubmit},
 	Expert:     {PermWrite},
 	Assistant:  {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView},
 	CityViewer: {PermDashboard, PermRegionView, PermEnterpriseView},

@@ -8,7 +8,7 @@ import (
 // Routes lists the routes of visits, needs, forwarding batches and
 // matchmaking. Reading needs PermEnterpriseView (the city viewer reads;
 // enterprise users read their own needs and matchmakings); staff changes
-// need PermEnterpriseManage; needs take PermWrite, since enterprise users
+// need PermEnterpriseManage; needs take PermNeedSubmit, since enterprise users
 // report their own, and the service decides who may do what.
 func (h *Handlers) Routes(rs *web.Routes) {
 	rs.Page("GET /visits", auth.PermEnterpriseView, h.visits)
@@ -19,12 +19,12 @@ func (h *Handlers) Routes(rs *web.Routes) {
 	rs.Page("POST /visits/{id}", auth.PermEnterpriseManage, h.updateVisit)
 
 	rs.Page("GET /needs", auth.PermEnterpriseView, h.needs)
-	rs.Page("GET /needs/new", auth.PermWrite, h.newNeed)
-	rs.Page("POST /needs", auth.PermWrite, h.createNeed)
+	rs.Page("GET /needs/new", auth.PermNeedSubmit, h.newNeed)
+	rs.Page("POST /needs", auth.PermNeedSubmit, h.createNeed)
 	rs.Page("GET /needs/{id}", auth.PermEnterpriseView, h.showNeed)
-	rs.Page("GET /needs/{id}/edit", auth.PermWrite, h.editNeed)
-	rs.Page("POST /needs/{id}", auth.PermWrite, h.updateNeed)
-	rs.Page("POST /needs/{id}/transition", auth.PermWrite, h.transition)
+	rs.Page("GET /needs/{id}/edit", auth.PermNeedSubmit, h.editNeed)
+	rs.Page("POST /needs/{id}", auth.PermNeedSubmit, h.updateNeed)
+	rs.Page("POST /needs/{id}/transition", auth.PermNeedSubmit, h.transition)
 	// A batch's needs are the need list filtered on it: /needs?batch={id}.
 	rs.Page("GET /needs/batches", auth.PermEnterpriseView, h.batches)
 	rs.Page("GET /needs/batches/new", auth.PermEnterpriseManage, h.newBatch)
@@ -43,10 +43,10 @@ func (h *Handlers) Routes(rs *web.Routes) {
 	rs.API("GET /api/v1/visits/{id}", auth.PermEnterpriseView, "One research visit with the needs collected on it", h.apiVisit)
 	rs.API("PUT /api/v1/visits/{id}", auth.PermEnterpriseManage, "Change a research visit (send the version you read)", h.apiUpdateVisit)
 	rs.API("GET /api/v1/needs", auth.PermEnterpriseView, "List technical needs in the caller's scope (?status=&category=&region=&enterprise=&visit=&batch=&from=&to=&q=)", h.apiNeeds)
-	rs.API("POST /api/v1/needs", auth.PermWrite, "Record a technical need (an enterprise user reports its own)", h.apiCreateNeed)
+	rs.API("POST /api/v1/needs", auth.PermNeedSubmit, "Record a technical need (an enterprise user reports its own)", h.apiCreateNeed)
 	rs.API("GET /api/v1/needs/{id}", auth.PermEnterpriseView, "One technical need with its status history", h.apiNeed)
-	rs.API("PUT /api/v1/needs/{id}", auth.PermWrite, "Change a collected technical need (send the version you read)", h.apiUpdateNeed)
-	rs.API("POST /api/v1/needs/{id}/transition", auth.PermWrite, `Move a need to another status: {"to": "matched", "reason": "…"}`, h.apiTransition)
+	rs.API("PUT /api/v1/needs/{id}", auth.PermNeedSubmit, "Change a collected technical need (send the version you read)", h.apiUpdateNeed)
+	rs.API("POST /api/v1/needs/{id}/transition", auth.PermNeedSubmit, `Move a need to another status: {"to": "matched", "reason": "…"}`, h.apiTransition)
 	rs.API("GET /api/v1/needs/batches", auth.PermEnterpriseView, "List the batches of needs forwarded to the city bureau", h.apiBatches)
 	rs.API("POST /api/v1/needs/batches", auth.PermEnterpriseManage, "Forward collected needs to the city bureau in one batch", h.apiCreateBatch)
 	rs.API("GET /api/v1/needs/batches/{id}/sheet.xlsx", auth.PermEnterpriseView, "The city bureau's sheet of a batch (xlsx)", h.sheet)

@@ -83,6 +83,10 @@ func New(cfg Config, a *auth.Service, routes *Routes, nav []NavItem, tmpls []Tem
 	return s, nil
 }
 
+// Routes returns the route table, for the OpenAPI document and the
+// authorization matrix test.
+func (s *Server) Routes() []Route { return s.routes.List() }
+
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

@@ -1,0 +1,356 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"kejiju/internal/auth"
+	"kejiju/internal/db"
+	"kejiju/internal/db/dbtest"
+	"kejiju/internal/web"
+)
+
+// routePolicy is the authorization policy written down a second time, route
+// by route, apart from the routes files: the matrix test fails when a route
+// is added, removed or changes its permission without this table following.
+var routePolicy = map[string]string{
+	"GET /enterprises":                             "enterprise.view",
+	"GET /enterprises/new":                         "enterprise.manage",
+	"POST /enterprises":                            "enterprise.manage",
+	"GET /enterprises/import":                      "enterprise.manage",
+	"POST /enterprises/import":                     "enterprise.manage",
+	"GET /enterprises/template.xlsx":               "enterprise.view",
+	"GET /enterprises/export.xlsx":                 "enterprise.view",
+	"GET /register":                                "public",
+	"POST /register":                               "public",
+	"GET /registrations":                           "enterprise.manage",
+	"POST /registrations/{id}/approve":             "enterprise.manage",
+	"POST /registrations/{id}/reject":              "enterprise.manage",
+	"GET /enterprises/{id}":                        "enterprise.view",
+	"GET /enterprises/{id}/edit":                   "business.write",
+	"POST /enterprises/{id}":                       "business.write",
+	"GET /enterprises/{id}/years":                  "enterprise.view",
+	"GET /enterprises/{id}/years/{year}":           "enterprise.view",
+	"POST /enterprises/{id}/years/{year}":          "business.write",
+	"POST /enterprises/{id}/statuses":              "enterprise.manage",
+	"POST /enterprises/{id}/merge":                 "enterprise.manage",
+	"POST /enterprises/{id}/blacklist":             "enterprise.manage",
+	"GET /api/v1/enterprises":                      "enterprise.view",
+	"POST /api/v1/enterprises":                     "enterprise.manage",
+	"GET /api/v1/enterprises/{id}":                 "enterprise.view",
+	"PUT /api/v1/enterprises/{id}":                 "business.write",
+	"PUT /api/v1/enterprises/{id}/years/{year}":    "business.write",
+	"POST /api/v1/enterprises/import":              "enterprise.manage",
+	"GET /enterprises/{id}/precheck":               "enterprise.view",
+	"POST /enterprises/{id}/precheck":              "enterprise.manage",
+	"GET /hightech":                                "enterprise.view",
+	"GET /hightech/stage":                          "enterprise.view",
+	"GET /hightech/reminders":                      "enterprise.view",
+	"GET /hightech/applications":                   "enterprise.view",
+	"GET /hightech/enterprises/{id}":               "enterprise.view",
+	"POST /hightech/enterprises/{id}/pool":         "enterprise.manage",
+	"POST /hightech/enterprises/{id}/pool/exit":    "enterprise.manage",
+	"POST /hightech/enterprises/{id}/applications": "enterprise.manage",
+	"POST /hightech/enterprises/{id}/awards":       "enterprise.manage",
+	"POST /hightech/applications/{id}/decide":      "enterprise.manage",
+	"GET /api/v1/enterprises/{id}/precheck":        "enterprise.view",
+	"GET /api/v1/hightech/board":                   "enterprise.view",
+	"GET /api/v1/hightech/reminders":               "enterprise.view",
+	"GET /visits":                                  "enterprise.view",
+	"GET /visits/new":                              "enterprise.manage",
+	"POST /visits":                                 "enterprise.manage",
+	"GET /visits/{id}":                             "enterprise.view",
+	"GET /visits/{id}/edit":                        "enterprise.manage",
+	"POST /visits/{id}":                            "enterprise.manage",
+	"GET /needs":                                   "enterprise.view",
+	"GET /needs/new":                               "need.submit",
+	"POST /needs":                                  "need.submit",
+	"GET /needs/{id}":                              "enterprise.view",
+	"GET /needs/{id}/edit":                         "need.submit",
+	"POST /needs/{id}":                             "need.submit",
+	"POST /needs/{id}/transition":                  "need.submit",
+	"GET /needs/batches":                           "enterprise.view",
+	"GET /needs/batches/new":                       "enterprise.manage",
+	"POST /needs/batches":                          "enterprise.manage",
+	"GET /needs/batches/{id}/sheet.xlsx":           "enterprise.view",
+	"GET /matches":                                 "enterprise.view",
+	"GET /matches/new":                             "enterprise.manage",
+	"POST /matches":                                "enterprise.manage",
+	"GET /matches/{id}":                            "enterprise.view",
+	"GET /matches/{id}/edit":                       "enterprise.manage",
+	"POST /matches/{id}":                           "enterprise.manage",
+	"GET /api/v1/visits":                           "enterprise.view",
+	"POST /api/v1/visits":                          "enterprise.manage",
+	"GET /api/v1/visits/{id}":                      "enterprise.view",
+	"PUT /api/v1/visits/{id}":                      "enterprise.manage",
+	"GET /api/v1/needs":                            "enterprise.view",
+	"POST /api/v1/needs":                           "need.submit",
+	"GET /api/v1/needs/{id}":                       "enterprise.view",
+	"PUT /api/v1/needs/{id}":                       "need.submit",
+	"POST /api/v1/needs/{id}/transition":           "need.submit",
+	"GET /api/v1/needs/batches":                    "enterprise.view",
+	"POST /api/v1/needs/batches":                   "enterprise.manage",
+	"GET /api/v1/needs/batches/{id}/sheet.xlsx":    "enterprise.view",
+	"GET /api/v1/matches":                          "enterprise.view",
+	"POST /api/v1/matches":                         "enterprise.manage",
+	"GET /admin/users":                             "user.view",
+	"GET /admin/users/new":                         "user.view",
+	"POST /admin/users":                            "user.view",
+	"GET /admin/users/{id}":                        "user.view",
+	"POST /admin/users/{id}":                       "user.view",
+	"POST /admin/users/{id}/disable":               "user.manage",
+	"POST /admin/users/{id}/enable":                "user.manage",
+	"POST /admin/users/{id}/reset":                 "user.view",
+	"POST /admin/users/{id}/unlock":                "user.unlock",
+	"GET /regions":                                 "region.view",
+	"POST /regions":                                "region.manage",
+	"GET /admin/audit":                             "audit.view",
+	"GET /admin/audit/verify":                      "audit.view",
+	"GET /admin/scope":                             "security.scope_explain",
+	"GET /admin/policy":                            "security.policy",
+	"POST /admin/policy":                           "security.policy",
+	"GET /calendar":                                "region.view",
+	"POST /calendar":                               "calendar.manage",
+	"POST /calendar/{day}/delete":                  "calendar.manage",
+	"GET /admin/ident-overrides":                   "ident.override",
+	"POST /admin/ident-overrides":                  "ident.override",
+	"GET /api/v1/users":                            "user.view",
+	"POST /api/v1/users":                           "user.view",
+	"GET /api/v1/regions":                          "region.view",
+	"GET /api/v1/workdays":                         "region.view",
+	"GET /api/v1/audit":                            "audit.view",
+	"POST /api/v1/ident-overrides":                 "ident.override",
+	"GET /{$}":                                     "loggedin",
+	"GET /login":                                   "public",
+	"POST /login":                                  "public",
+	"GET /login/totp":                              "loggedin",
+	"POST /login/totp":                             "loggedin",
+	"POST /logout":                                 "loggedin",
+	"POST /lang":                                   "public",
+	"GET /account":                                 "loggedin",
+	"GET /account/password":                        "loggedin",
+	"POST /account/password":                       "loggedin",
+	"POST /account/totp":                           "loggedin",
+	"POST /account/totp/disable":                   "loggedin",
+	"POST /account/tokens":                         "loggedin",
+	"POST /account/tokens/{id}/revoke":             "loggedin",
+	"GET /api/v1/me":                               "loggedin",
+}
+
+// matrixRoles are the people of the matrix: one account per role, plus
+// staff of another district and a user of another enterprise.
+var matrixRoles = []struct {
+	name   string
+	role   auth.Role
+	region string
+}{
+	{"director", auth.Director, "341203"},
+	{"staff", auth.Staff, "341203"},
+	{"finance", auth.Finance, "341203"},
+	{"qiye", auth.Enterprise, "341203"},
+	{"expert", auth.Expert, "341203"},
+	{"assistant", auth.Assistant, "341203200"},
+	{"viewer", auth.CityViewer, "341200"},
+	{"admin", auth.SysAdmin, "341203"},
+	{"security", auth.SecAdmin, "341203"},
+	{"auditor", auth.AuditAdmin, "341203"},
+	{"other", auth.Staff, "341202"},
+	{"otherqiye", auth.Enterprise, "341202"},
+}
+
+var paramRE = regexp.MustCompile(`\{([a-z_]+)\.*\}`)
+
+// TestAuthorizationMatrix requests every route as every role and checks
+// the answer against the policy: allowed roles are never refused, others
+// always are. Every GET with an object id is also asked for by staff of
+// another district and by another enterprise's user, who must get 404 —
+// ids in URLs are checked against the scope, not only lists.
+func TestAuthorizationMatrix(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		ctx := context.Background()
+		staffTok := e.token("staff")
+		mustAPI := func(method, path, body string) map[string]any {
+			code, out := apiDo(t, e, method, path, staffTok, body)
+			if code >= 300 {
+				t.Fatalf("%s %s: %d %v", method, path, code, out)
+			}
+			return out
+		}
+		num := func(m map[string]any, k string) int64 { return int64(m[k].(float64)) }
+		own := num(mustAPI("POST", "/api/v1/enterprises", fmt.Sprintf(`{"credit_code":%q,"name":"矩阵本区企业","region_code":"341203200"}`, creditCode(1))), "id")
+		mustAPI("PUT", fmt.Sprintf("/api/v1/enterprises/%d/years/2025", own), `{"revenue":100000000,"staff":10,"st_staff":2}`)
+		otherTok := ""
+		for _, r := range matrixRoles {
+			if r.name == "staff" {
+				continue
+			}
+			in := auth.UserInput{Username: r.name, DisplayName: r.name, Roles: []auth.Role{r.role}, RegionCode: r.region, Password: testPassword}
+			if r.name == "director" || r.name == "viewer" || r.name == "admin" {
+				continue // newEnv made them
+			}
+			if r.role == auth.Enterprise {
+				in.EnterpriseID = own
+				if r.name == "otherqiye" {
+					otherTok = e.token("other")
+					code, out := apiDo(t, e, "POST", "/api/v1/enterprises", otherTok, fmt.Sprintf(`{"credit_code":%q,"name":"矩阵外区企业","region_code":"341202"}`, creditCode(2)))
+					if code != 201 {
+						t.Fatalf("other district's enterprise: %d %v", code, out)
+					}
+					in.EnterpriseID = num(out, "id")
+				}
+			}
+			if _, _, err := e.app.Auth.CreateUser(ctx, nil, in); err != nil && r.name != "other" {
+				t.Fatal(err)
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if r.name == "other" {
+				otherTok = e.token("other")
+			}
+		}
+		d.ExecContext(ctx, `UPDATE users SET must_change_password = FALSE`)
+		visit := num(mustAPI("POST", "/api/v1/visits", fmt.Sprintf(`{"date":"2026-11-26","enterprise_id":%d,"topics":"研发投入"}`, own)), "id")
+		need := num(mustAPI("POST", "/api/v1/needs", fmt.Sprintf(`{"enterprise_id":%d,"category":"process","title":"工艺改进","description":"降低能耗","collected_on":"2026-11-26"}`, own)), "id")
+		match := num(mustAPI("POST", "/api/v1/matches", fmt.Sprintf(`{"enterprise_id":%d,"partner":"合肥工业大学","date":"2026-11-26","kind":"meeting","topic":"节能"}`, own)), "id")
+		batch := num(mustAPI("POST", "/api/v1/needs/batches", fmt.Sprintf(`{"number":"2026-11","sent_on":"2026-11-27","need_ids":[%d]}`, need)), "id")
+		var staffID int64
+		d.QueryRowContext(ctx, `SELECT id FROM users WHERE username = 'staff'`).Scan(&staffID)
+		_ = otherTok
+
+		// Real objects for GETs; ids that exist nowhere for POSTs, so no
+		// request of the matrix changes anything.
+		getIDs := map[string]string{"/enterprises/": fmt.Sprint(own), "/hightech/enterprises/": fmt.Sprint(own), "/visits/": fmt.Sprint(visit),
+			"/needs/batches/": fmt.Sprint(batch), "/needs/": fmt.Sprint(need), "/matches/": fmt.Sprint(match), "/admin/users/": fmt.Sprint(staffID)}
+		fill := func(pattern string, post bool) string {
+			path := strings.SplitN(pattern, " ", 2)[1]
+			path = strings.TrimSuffix(path, "{$}")
+			return paramRE.ReplaceAllStringFunc(path, func(p string) string {
+				name := paramRE.FindStringSubmatch(p)[1]
+				switch {
+				case name == "year":
+					return "2025"
+				case name == "day":
+					return "2030-01-01"
+				case post:
+					return "999999999"
+				}
+				for prefix, id := range getIDs {
+					if strings.Contains(path, prefix+p) {
+						return id
+					}
+				}
+				return "999999999"
+			})
+		}
+
+		routes := e.app.Web.Routes()
+		var patterns []string
+		for _, rt := range routes {
+			patterns = append(patterns, rt.Pattern)
+			want, ok := routePolicy[rt.Pattern]
+			got := string(rt.Perm)
+			if got == "" {
+				got = string(rt.Access)
+			}
+			if !ok {
+				t.Errorf("route %s (%s) has no entry in routePolicy", rt.Pattern, got)
+			} else if want != got {
+				t.Errorf("route %s: policy says %s, the route requires %s", rt.Pattern, want, got)
+			}
+		}
+		for p := range routePolicy {
+			if !slices.Contains(patterns, p) {
+				t.Errorf("routePolicy lists %s, which is not a route", p)
+			}
+		}
+
+		users := map[string]*auth.User{}
+		clients := map[string]*http.Client{}
+		tokens := map[string]string{}
+		for _, r := range matrixRoles {
+			u, err := e.app.Auth.UserByName(ctx, r.name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			users[r.name], clients[r.name], tokens[r.name] = u, e.client(r.name), e.token(r.name)
+		}
+		users[""], clients[""] = nil, e.client("")
+
+		denied := func(rt web.Route, resp *http.Response) bool {
+			switch resp.StatusCode {
+			case http.StatusForbidden, http.StatusUnauthorized:
+				return true
+			case http.StatusSeeOther, http.StatusFound:
+				return strings.HasPrefix(resp.Header.Get("Location"), "/login")
+			}
+			return false
+		}
+		checked := 0
+		for _, rt := range routes {
+			switch {
+			case rt.Pattern == "POST /logout", rt.Pattern == "POST /lang", rt.Pattern == "POST /login/totp", rt.Access == web.Public:
+				continue // ends, changes or completes the session itself; public routes answer everyone
+			}
+			post := rt.Method() != http.MethodGet
+			path := fill(rt.Pattern, post)
+			for name, u := range users {
+				var req *http.Request
+				if post {
+					req, _ = http.NewRequest(rt.Method(), e.srv.URL+path, strings.NewReader(url.Values{}.Encode()))
+					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				} else {
+					req, _ = http.NewRequest(rt.Method(), e.srv.URL+path, nil)
+				}
+				c := clients[name]
+				if rt.API && name != "" {
+					req.Header.Set("Authorization", "Bearer "+tokens[name])
+					c = clients[""]
+				}
+				if rt.API && post {
+					req.Header.Set("Content-Type", "application/json")
+				}
+				resp, err := c.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				body(t, resp)
+				if want := !rt.Allows(u); denied(rt, resp) != want {
+					t.Errorf("%s as %q (%s): status %d, want denied=%v", rt.Pattern, name, path, resp.StatusCode, want)
+				}
+				checked++
+			}
+			// Objects of another district or enterprise look like no object.
+			if !post && paramRE.MatchString(rt.Pattern) && !strings.Contains(rt.Pattern, "/admin/") && !strings.Contains(rt.Pattern, "{year}") {
+				for _, outsider := range []string{"other", "otherqiye"} {
+					if !rt.Allows(users[outsider]) {
+						continue
+					}
+					req, _ := http.NewRequest("GET", e.srv.URL+path, nil)
+					c := clients[outsider]
+					if rt.API {
+						req.Header.Set("Authorization", "Bearer "+tokens[outsider])
+						c = clients[""]
+					}
+					resp, err := c.Do(req)
+					if err != nil {
+						t.Fatal(err)
+					}
+					body(t, resp)
+					if resp.StatusCode != http.StatusNotFound {
+						t.Errorf("%s as %s: status %d for an object of 颍东区, want 404", path, outsider, resp.StatusCode)
+					}
+				}
+			}
+		}
+		if checked < 1000 {
+			t.Errorf("only %d route × role requests checked", checked)
+		}
+	})
+}
