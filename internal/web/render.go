@@ -144,6 +144,15 @@ type NavGroup struct {
 // T translates key.
 func (v *View) T(key string, args ...any) string { return v.p.T(key, args...) }
 
+// Label translates prefix+code when the catalog has it, and otherwise shows
+// the code itself (e.g. an audit action no label was written for).
+func (v *View) Label(prefix, code string) string {
+	if s := v.p.T(prefix + code); s != prefix+code {
+		return s
+	}
+	return code
+}
+
 // Err returns the translated error of a form field, or "".
 func (v *View) Err(field string) string {
 	if e := v.Problems.Field(field); e != nil {
