@@ -66,12 +66,25 @@ const (
 	// PermNeedSubmit records technical needs: staff for any enterprise in
 	// scope, an enterprise user for its own.
 	PermNeedSubmit Permission = "need.submit"
+	// PermProgramManage runs a programme's applications: receiving, formal
+	// review, expert review, ranking, publicity, contracts, mid-term checks
+	// and acceptance.
+	PermProgramManage Permission = "program.manage"
+	// PermProgramApprove decides: approval (立项), rejection at approval,
+	// extensions, termination and revocation.
+	PermProgramApprove Permission = "program.approve"
+	// PermFinancePay disburses installments.
+	PermFinancePay Permission = "finance.pay"
+	// PermAwardManage runs the award nominations.
+	PermAwardManage Permission = "award.manage"
+	// PermAwardApprove confirms or refuses an award after its publicity.
+	PermAwardApprove Permission = "award.approve"
 )
 
 var grants = map[Role][]Permission{
-	Director:   {PermDashboard, PermRegionView, PermWrite, PermIdentOverride, PermCalendar, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit},
-	Staff:      {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit},
-	Finance:    {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView},
+	Director:   {PermDashboard, PermRegionView, PermWrite, PermIdentOverride, PermCalendar, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit, PermProgramManage, PermProgramApprove, PermAwardManage, PermAwardApprove},
+	Staff:      {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit, PermProgramManage, PermAwardManage},
+	Finance:    {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView, PermFinancePay},
 	Enterprise: {PermWrite, PermEnterpriseView, PermNeedSubmit},
 	Expert:     {PermWrite},
 	Assistant:  {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView},

@@ -2,25 +2,6 @@ package workflow
 
 import "kejiju/internal/auth"
 
-// The permissions the lifecycles name. The program and award areas grant
-// them to roles when they land: manage to staff (业务科室), approve to the
-// director (局长/分管领导), pay to finance.
-const (
-	// PermProgramManage runs a programme's applications: receiving,
-	// formal review, expert review, ranking, publicity, contracts,
-	// mid-term checks and acceptance.
-	PermProgramManage auth.Permission = "program.manage"
-	// PermProgramApprove decides: approval (立项), rejection at approval,
-	// extensions, termination and revocation.
-	PermProgramApprove auth.Permission = "program.approve"
-	// PermFinancePay disburses installments.
-	PermFinancePay auth.Permission = "finance.pay"
-	// PermAwardManage runs the award nominations.
-	PermAwardManage auth.Permission = "award.manage"
-	// PermAwardApprove confirms or refuses an award after its publicity.
-	PermAwardApprove auth.Permission = "award.approve"
-)
-
 // The guards the lifecycles name; the caller supplies each as a Guards
 // entry when it takes a transition that names it.
 const (
@@ -57,9 +38,9 @@ const (
 )
 
 var (
-	staff    = []auth.Permission{PermProgramManage}
-	director = []auth.Permission{PermProgramApprove}
-	finance  = []auth.Permission{PermFinancePay}
+	staff    = []auth.Permission{auth.PermProgramManage}
+	director = []auth.Permission{auth.PermProgramApprove}
+	finance  = []auth.Permission{auth.PermFinancePay}
 )
 
 // ProjectLifecycle is the life of a district S&T plan project, from the
@@ -141,8 +122,8 @@ var ProjectLifecycle = MustValidate(&Machine{
 })
 
 var (
-	awardStaff    = []auth.Permission{PermAwardManage}
-	awardDirector = []auth.Permission{PermAwardApprove}
+	awardStaff    = []auth.Permission{auth.PermAwardManage}
+	awardDirector = []auth.Permission{auth.PermAwardApprove}
 )
 
 // AwardLifecycle is the life of an S&T award nomination (domain rules §8):

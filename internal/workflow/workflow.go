@@ -162,6 +162,9 @@ func (m *Machine) Available(u *auth.User, owner bool, state string) []Transition
 //   - a missing or too long reason: Invalid on the field "reason";
 //   - a failing guard: the guard's own error, unchanged;
 //   - a guard the caller did not supply: Internal (fail closed).
+//
+// A state the machine does not declare is Internal: the stored row and the
+// declaration disagree.
 func (m *Machine) Check(u *auth.User, owner bool, state, action, reason string, guards Guards) (Transition, error) {
 	if _, ok := m.State(state); !ok {
 		return Transition{}, i18n.Wrap(fmt.Errorf("unknown state %q", state), "workflow %s", m.Name)
