@@ -62,7 +62,11 @@ func (s Scope) Where(c Columns, args *[]any) string {
 		if p == "" {
 			continue
 		}
-		conds = append(conds, c.Region+" LIKE "+param(p+"%"))
+		// A range rather than LIKE 'p%', so both engines walk the index:
+		// region codes are digits, so every code with prefix p lies in
+		// [p, p with its last digit raised by one).
+		upper := p[:len(p)-1] + string(p[len(p)-1]+1)
+		conds = append(conds, "("+c.Region+" >= "+param(p)+" AND "+c.Region+" < "+param(upper)+")")
 	}
 	if len(conds) == 0 {
 		return "1 = 0"

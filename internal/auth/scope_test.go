@@ -70,11 +70,11 @@ func TestScopeWherePlaceholders(t *testing.T) {
 	t.Run("regions", func(t *testing.T) {
 		args := []any{"a", "b"}
 		cond := Scope{Regions: []string{"341203", "341202"}}.Where(Columns{Region: "r.region_code"}, &args)
-		if strings.Contains(cond, "$1") || strings.Contains(cond, "$2") || !strings.Contains(cond, "$3") || !strings.Contains(cond, "$4") {
-			t.Errorf("condition %q: want placeholders $3 and $4 only", cond)
+		if strings.Contains(cond, "$1 ") || strings.Contains(cond, "$2 ") || !strings.Contains(cond, "$3") || !strings.Contains(cond, "$6") {
+			t.Errorf("condition %q: want placeholders $3 to $6 only", cond)
 		}
-		if len(args) != 4 || args[0] != "a" || args[1] != "b" {
-			t.Errorf("got args %v, want the 2 given and 2 more", args)
+		if diff := cmp.Diff([]any{"a", "b", "341203", "341204", "341202", "341203"}, args); diff != "" {
+			t.Errorf("args (-want +got):\n%s", diff)
 		}
 	})
 }

@@ -247,6 +247,22 @@ func (p Page) Pages() int {
 	return max(1, (p.Total+p.Limit-1)/p.Limit)
 }
 
+// Window returns the page numbers the pager shows: the first, the last, and
+// two either side of the current page, with 0 where pages are left out — so
+// a list of 5,000 pages shows a dozen links, not 5,000.
+func (p Page) Window() []int {
+	n, cur := p.Pages(), p.Current()
+	var out []int
+	for i := 1; i <= n; i++ {
+		if i == 1 || i == n || (i >= cur-2 && i <= cur+2) {
+			out = append(out, i)
+		} else if len(out) > 0 && out[len(out)-1] != 0 {
+			out = append(out, 0)
+		}
+	}
+	return out
+}
+
 // Current returns the current page number (from 1).
 func (p Page) Current() int {
 	if p.Limit <= 0 {

@@ -169,6 +169,7 @@ func (s *Server) wrap(rt Route) http.Handler {
 			ctx = audit.WithActor(ctx, audit.Actor{Name: "anonymous", IP: ClientIP(r)})
 		}
 		r = r.WithContext(ctx)
+		w = &trackingWriter{ResponseWriter: w}
 		if !rt.API && u != nil {
 			switch p := rt.Path(); {
 			case sess.MFAPending && p != "/login/totp" && p != "/logout":
@@ -231,11 +232,34 @@ func (s *Server) identify(r *http.Request, api bool) (*auth.User, *auth.Session)
 	return u, sess
 }
 
+// trackingWriter remembers whether the response has begun, so an error
+// after the first byte is logged instead of written as a second response.
+type trackingWriter struct {
+	http.ResponseWriter
+	started bool
+}
+
+func (t *trackingWriter) WriteHeader(code int) { t.started = true; t.ResponseWriter.WriteHeader(code) }
+func (t *trackingWriter) Write(b []byte) (int, error) {
+	t.started = true
+	return t.ResponseWriter.Write(b)
+}
+func (t *trackingWriter) Unwrap() http.ResponseWriter { return t.ResponseWriter }
+
 // Error writes err as the response: JSON on the API, a page otherwise. Only
-// internal errors are logged, with their cause; users never see a cause.
+// internal errors are logged, with their cause; users never see a cause. A
+// client that went away, or a response already begun, gets nothing more.
 func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 	code := i18n.ErrorCode(err)
 	status := statusOf(code)
+	if r.Context().Err() != nil {
+		s.log.Debug("client went away", "method", r.Method, "path", r.URL.Path, "err", err)
+		return
+	}
+	if tw, ok := w.(*trackingWriter); ok && tw.started {
+		s.log.Warn("error after the response began", "method", r.Method, "path", r.URL.Path, "err", err)
+		return
+	}
 	if code == i18n.Internal {
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
