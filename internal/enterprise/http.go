@@ -154,7 +154,6 @@ func wan(v, field string, p *i18n.Problems) money.Fen {
 	return f
 }
 
-
 func (h *Handlers) newForm(w http.ResponseWriter, r *http.Request) error {
 	d, err := h.formPage(r, nil)
 	if err != nil {

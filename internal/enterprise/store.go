@@ -294,23 +294,39 @@ func (s *Service) Create(ctx context.Context, u *auth.User, in Input, reason str
 	return e, err
 }
 
-func insert(ctx context.Context, tx *db.Tx, in Input) (*Enterprise, error) {
-	var id int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO enterprises (credit_code, name, name_initials, legal_rep, registered_on, registered_capital,
+// The statements every new record goes through, shared by the single-row
+// paths and the import's prepared writer.
+const (
+	insertSQL = `INSERT INTO enterprises (credit_code, name, name_initials, legal_rep, registered_on, registered_capital,
 		address, region_code, industry_code, tech_field, contact_name, contact_phone, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id`,
-		in.CreditCode, in.Name, Initials(in.Name), in.LegalRep, in.RegisteredOn, in.RegisteredCapital, in.Address, in.RegionCode,
-		in.IndustryCode, in.TechField, in.ContactName, in.ContactPhone, tx.Now).Scan(&id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id`
+	versionSQL = `INSERT INTO enterprise_versions (enterprise_id, version, data, changed_by, changed_name, changed_at, reason)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`
+	ftsDeleteSQL = `DELETE FROM enterprise_search WHERE rowid = $1`
+	ftsInsertSQL = `INSERT INTO enterprise_search (rowid, name, address) VALUES ($1, $2, $3)`
+)
+
+// queryRower is what *sql.Tx and *sql.Stmt-bound helpers share for insert.
+type rowQuerier func(ctx context.Context, args ...any) *sql.Row
+
+func insert(ctx context.Context, tx *db.Tx, in Input) (*Enterprise, error) {
+	return insertWith(ctx, tx, func(ctx context.Context, args ...any) *sql.Row { return tx.QueryRowContext(ctx, insertSQL, args...) }, in)
+}
+
+func insertWith(ctx context.Context, tx *db.Tx, q rowQuerier, in Input) (*Enterprise, error) {
+	e := &Enterprise{CreditCode: in.CreditCode, Name: in.Name, NameInitials: Initials(in.Name), LegalRep: in.LegalRep,
+		RegisteredOn: in.RegisteredOn, RegisteredCapital: in.RegisteredCapital, Address: in.Address, RegionCode: in.RegionCode,
+		IndustryCode: in.IndustryCode, TechField: in.TechField, ContactName: in.ContactName, ContactPhone: in.ContactPhone,
+		Status: Active, Version: 1, CreatedAt: tx.Now, UpdatedAt: tx.Now}
+	err := q(ctx, e.CreditCode, e.Name, e.NameInitials, e.LegalRep, e.RegisteredOn, e.RegisteredCapital, e.Address, e.RegionCode,
+		e.IndustryCode, e.TechField, e.ContactName, e.ContactPhone, tx.Now).Scan(&e.ID)
 	if db.IsUnique(err) {
 		return nil, i18n.FieldError("credit_code", "enterprise.code.taken", in.CreditCode)
 	}
 	if err != nil {
 		return nil, db.Normalize(err)
 	}
-	return &Enterprise{ID: id, CreditCode: in.CreditCode, Name: in.Name, NameInitials: Initials(in.Name), LegalRep: in.LegalRep,
-		RegisteredOn: in.RegisteredOn, RegisteredCapital: in.RegisteredCapital, Address: in.Address, RegionCode: in.RegionCode,
-		IndustryCode: in.IndustryCode, TechField: in.TechField, ContactName: in.ContactName, ContactPhone: in.ContactPhone,
-		Status: Active, Version: 1, CreatedAt: tx.Now, UpdatedAt: tx.Now}, nil
+	return e, nil
 }
 
 // Update changes a record. version is the version the editor saw; if
@@ -378,8 +394,7 @@ func update(ctx context.Context, tx *db.Tx, before *Enterprise, in Input) (*Ente
 // index, and the audit event.
 func (s *Service) record(ctx context.Context, tx *db.Tx, u *auth.User, e, before *Enterprise, action, reason string) error {
 	data, _ := json.Marshal(e.input())
-	if _, err := tx.ExecContext(ctx, `INSERT INTO enterprise_versions (enterprise_id, version, data, changed_by, changed_name, changed_at, reason)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, e.ID, e.Version, string(data), u.ID, u.DisplayName, tx.Now, reason); err != nil {
+	if _, err := tx.ExecContext(ctx, versionSQL, e.ID, e.Version, string(data), u.ID, u.DisplayName, tx.Now, reason); err != nil {
 		return db.Normalize(err)
 	}
 	if err := index(ctx, tx, e); err != nil {
@@ -400,13 +415,13 @@ func index(ctx context.Context, tx *db.Tx, e *Enterprise) error {
 	if tx.Dialect.Engine != db.SQLite {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM enterprise_search WHERE rowid = $1`, e.ID); err != nil {
+	if _, err := tx.ExecContext(ctx, ftsDeleteSQL, e.ID); err != nil {
 		return db.Normalize(err)
 	}
 	if e.Status != Active {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO enterprise_search (rowid, name, address) VALUES ($1, $2, $3)`, e.ID, e.Name, e.Address)
+	_, err := tx.ExecContext(ctx, ftsInsertSQL, e.ID, e.Name, e.Address)
 	return db.Normalize(err)
 }
 

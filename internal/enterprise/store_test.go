@@ -214,11 +214,11 @@ func TestSearch(t *testing.T) {
 		}{
 			{"新材料", []string{names[0]}},
 			{"精密机械", []string{names[1]}},
-			{"华", []string{names[0], names[2]}},  // one character: substring
-			{"华源", []string{names[2]}},         // two characters
+			{"华", []string{names[0], names[2]}}, // one character: substring
+			{"华源", []string{names[2]}},          // two characters
 			{"fyhx", []string{names[0]}},        // pinyin initials
 			{code(2)[:10], nil},                 // a prefix shared by all synthetic codes
-			{"工业园3号", []string{names[2]}},      // address
+			{"工业园3号", []string{names[2]}},       // address
 			{"不存在的企业", nil},
 		}
 		for _, tc := range tests {

@@ -11,8 +11,8 @@ import (
 
 	"kejiju/internal/calendar"
 	"kejiju/internal/i18n"
-	"kejiju/internal/xlsx"
 	"kejiju/internal/web"
+	"kejiju/internal/xlsx"
 )
 
 // MaxImportBytes bounds an uploaded workbook.
