@@ -61,7 +61,9 @@ func startServer(t *testing.T, dataDir string, args ...string) *testServer {
 	ctx, cancel := context.WithCancel(context.Background())
 	ts := &testServer{DataDir: dataDir, out: &syncBuffer{}, stop: cancel, done: make(chan error, 1)}
 	args = append([]string{"serve", "--addr", "127.0.0.1:0", "--data", dataDir}, args...)
-	go func() { ts.done <- run(ctx, args, func(string) string { return "" }, strings.NewReader(""), ts.out, io.Discard) }()
+	go func() {
+		ts.done <- run(ctx, args, func(string) string { return "" }, strings.NewReader(""), ts.out, io.Discard)
+	}()
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		if m := servingRE.FindStringSubmatch(ts.out.String()); m != nil {

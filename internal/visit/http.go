@@ -127,7 +127,6 @@ func wanValue(f money.Fen) string {
 	return whole + "." + frac
 }
 
-
 // --- Visits ---
 
 // visitList is the visit list with its filter.

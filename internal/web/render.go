@@ -226,7 +226,6 @@ func (v *View) DateTime(t time.Time) string {
 	return v.Date(t) + " " + t.In(shanghai).Format("15:04")
 }
 
-
 // Yuan formats fen as 元 with thousands separators: 240,000.00 元.
 func (v *View) Yuan(f money.Fen) string { return f.Yuan() + " " + v.T("unit.yuan") }
 
