@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"math/big"
 	"slices"
 
 	"kejiju/internal/auth"
@@ -9,6 +10,10 @@ import (
 	"kejiju/internal/db"
 	"kejiju/internal/enterprise"
 	"kejiju/internal/hightech"
+	"kejiju/internal/i18n"
+	"kejiju/internal/program"
+	"kejiju/internal/region"
+	"kejiju/internal/review"
 	"kejiju/internal/visit"
 )
 
@@ -82,4 +87,53 @@ func (a hightechEnterprises) List(ctx context.Context, u *auth.User) ([]hightech
 
 func (a hightechEnterprises) AddCertificate(ctx context.Context, tx *db.Tx, u *auth.User, id int64, number string, year int, issued calendar.Date) error {
 	return a.s.AddCertificateTx(ctx, tx, u, id, number, year, issued)
+}
+
+// programEnterprises tells the program area whether an enterprise may
+// apply: where it is registered, its 高企 and 科小 standing, the blacklist.
+type programEnterprises struct{ s *enterprise.Service }
+
+func (a programEnterprises) Eligibility(ctx context.Context, u *auth.User, id int64) (program.Facts, error) {
+	r, err := a.s.RecordOf(ctx, u, id)
+	if err != nil {
+		return program.Facts{}, err
+	}
+	today := calendar.Today(nil)
+	f := program.Facts{Name: r.Name, RegionCode: r.RegionCode, Blacklisted: r.Blacklisted}
+	for _, st := range r.Statuses {
+		valid := !st.ValidFrom.After(today) && (st.ValidTo.IsZero() || !st.ValidTo.Before(today))
+		switch {
+		case st.Kind == enterprise.KindHTE && valid:
+			f.HTEValid = true
+		case st.Kind == enterprise.KindTechSME && st.Year == today.Year:
+			f.TechSME = true
+		}
+	}
+	return f, nil
+}
+
+// ApplicationPanel is the object type of an application's expert panel.
+const ApplicationPanel = "program_application"
+
+// reviewer is the bureau asking its own review records a question inside
+// a staff member's transition (are the reviews done, with what score). It
+// never logs in and reads only panel results.
+var reviewer = &auth.User{Username: "system", DisplayName: "系统", Roles: []auth.Role{auth.Director}, RegionCode: region.ProvinceCode}
+
+// programReviews answers from the review panels whether an application's
+// expert review is complete, and its trimmed mean.
+type programReviews struct{ s *review.Service }
+
+func (a programReviews) Done(ctx context.Context, applicationID int64) (bool, *big.Rat, error) {
+	p, err := a.s.PanelFor(ctx, reviewer, ApplicationPanel, applicationID)
+	if i18n.ErrorCode(err) == i18n.NotFound {
+		return false, nil, nil
+	}
+	if err != nil {
+		return false, nil, err
+	}
+	if !p.Closed() || p.Result == nil {
+		return false, nil, nil
+	}
+	return true, new(big.Rat).SetFloat64(p.Result.TrimmedMean), nil
 }

@@ -24,7 +24,9 @@ import (
 	"kejiju/internal/hightech"
 	"kejiju/internal/ident"
 	"kejiju/internal/jobs"
+	"kejiju/internal/program"
 	"kejiju/internal/region"
+	"kejiju/internal/review"
 	"kejiju/internal/visit"
 	"kejiju/internal/web"
 )
@@ -143,6 +145,13 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 	nav = append(nav, hightech.Nav()...)
 	tmpls = append(tmpls, hightech.Templates())
 
+	reviews := &review.Service{DB: a.DB, Audit: a.Audit}
+	prog := &program.Handlers{Service: &program.Service{DB: a.DB, Audit: a.Audit, Enterprises: programEnterprises{ent.Service},
+		Reviews: programReviews{reviews}, Calendar: a.Calendar}}
+	prog.Routes(routes)
+	nav = append(nav, program.Nav()...)
+	tmpls = append(tmpls, program.Templates())
+
 	vis := &visit.Handlers{Service: &visit.Service{DB: a.DB, Audit: a.Audit, Enterprises: visitEnterprises{ent.Service}, Calendar: a.Calendar}, Regions: a.Regions}
 	vis.Routes(routes)
 	nav = append(nav, visit.Nav()...)
@@ -158,7 +167,7 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	adm.Web, ent.Web, ht.Web, vis.Web = s, s, s, s
+	adm.Web, ent.Web, ht.Web, vis.Web, prog.Web = s, s, s, s, s
 	a.Web = s
 	return s, nil
 }

@@ -79,13 +79,18 @@ const (
 	PermAwardManage Permission = "award.manage"
 	// PermAwardApprove confirms or refuses an award after its publicity.
 	PermAwardApprove Permission = "award.approve"
+	// PermReviewManage keeps the expert registry, draws and closes panels,
+	// reads every score in scope, and publishes rankings.
+	PermReviewManage Permission = "review.manage"
+	// PermApply drafts, saves and submits an enterprise's own applications.
+	PermApply Permission = "program.apply"
 )
 
 var grants = map[Role][]Permission{
-	Director:   {PermDashboard, PermRegionView, PermWrite, PermIdentOverride, PermCalendar, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit, PermProgramManage, PermProgramApprove, PermAwardManage, PermAwardApprove},
-	Staff:      {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit, PermProgramManage, PermAwardManage},
+	Director:   {PermDashboard, PermRegionView, PermWrite, PermIdentOverride, PermCalendar, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit, PermProgramManage, PermProgramApprove, PermAwardManage, PermAwardApprove, PermReviewManage},
+	Staff:      {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit, PermProgramManage, PermAwardManage, PermReviewManage},
 	Finance:    {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView, PermFinancePay},
-	Enterprise: {PermWrite, PermEnterpriseView, PermNeedSubmit},
+	Enterprise: {PermWrite, PermEnterpriseView, PermNeedSubmit, PermApply},
 	Expert:     {PermWrite},
 	Assistant:  {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView},
 	CityViewer: {PermDashboard, PermRegionView, PermEnterpriseView},

@@ -75,7 +75,8 @@ type Applicant struct {
 	Employers []string `json:"employers"`
 	// Collaborators are the units and people the application names as
 	// partners or project members (合作单位, 项目组成员). An expert who is
-	// one of them, or works for one, is in conflict.
+	// one of them (by name: a namesake is a false positive for staff to
+	// dismiss), or works for one, is in conflict.
 	Collaborators []string `json:"collaborators,omitempty"`
 	// Field is the technical field the panel is drawn by.
 	Field string `json:"field"`
@@ -228,7 +229,7 @@ type party struct {
 	collab     bool // named as a collaborator, not as an applying unit
 }
 
-// matcher answers whether a name or key belongs to one applicant. Draw
+// matcher answers whether a name or key belongs to one applicant. Screen
 // builds it once per applicant, so each expert costs one normalisation of
 // their employer.
 type matcher struct {
@@ -434,25 +435,15 @@ func PoolHash(ids []int64) string {
 // are the number eligible, n and the number needed.
 const ErrPoolTooSmall = "review.draw.pool_too_small"
 
-// Draw draws a panel of n members and up to `alternates` alternates for a
-// from pool. An expert is eligible when they are available, not banned,
-// have a.Field among their fields, are under their load limit, and have no
-// conflict with a on `on` that is not in dismissed. Fewer than
-// MinPoolFactor × n eligible experts is an Invalid error (ErrPoolTooSmall)
-// — never a smaller panel — and so is asking for more alternates than the
-// pool holds beyond the members. The shuffle is Algorithm's, from seed;
-// algorithm must be Algorithm.
-func Draw(seed uint64, algorithm string, pool []Expert, a Applicant, rels []Relation, dismissed map[DismissKey]bool, n, alternates int, on calendar.Date) (Panel, error) {
-	if algorithm != Algorithm {
-		return Panel{}, i18n.E(i18n.Invalid, "review.draw.algorithm", algorithm)
-	}
+// Screen sorts the experts of pool who have a.Field among their fields
+// into the eligible and the excluded: an expert is eligible when they are
+// available, not banned, under their load limit, and have no conflict with
+// a on `on` that is not in dismissed. It returns a Panel without seed or
+// draw: the pool (ascending), its hash, the exclusions with their reasons,
+// and the experts whose conflicts were dismissed. Experts of other fields
+// are not candidates and are not listed.
+func Screen(pool []Expert, a Applicant, rels []Relation, dismissed map[DismissKey]bool, on calendar.Date) (Panel, error) {
 	var pr i18n.Problems
-	if n < 1 || n > 99 {
-		pr.Add("panel_size", "review.draw.size")
-	}
-	if alternates < 0 || alternates > 99 {
-		pr.Add("panel_alternates", "review.draw.alternates")
-	}
 	field := strings.TrimSpace(a.Field)
 	if field == "" {
 		pr.Add("tech_field", "error.required")
@@ -471,11 +462,11 @@ func Draw(seed uint64, algorithm string, pool []Expert, a Applicant, rels []Rela
 	for _, r := range rels {
 		byExpert[r.ExpertID] = append(byExpert[r.ExpertID], r)
 	}
-	p := Panel{Seed: seed, Algorithm: algorithm, ApplicantKey: strings.TrimSpace(a.Key), Field: field, On: on, Excluded: []Exclusion{}}
+	p := Panel{ApplicantKey: strings.TrimSpace(a.Key), Field: field, On: on, Pool: []int64{}, Excluded: []Exclusion{}}
 	seen := make(map[int64]bool, len(pool))
 	for _, e := range pool {
 		if seen[e.ID] {
-			return Panel{}, i18n.Wrap(fmt.Errorf("expert %d twice in the pool", e.ID), "review: draw")
+			return Panel{}, i18n.Wrap(fmt.Errorf("expert %d twice in the pool", e.ID), "review: screen")
 		}
 		seen[e.ID] = true
 		if !slices.Contains(e.Fields, field) {
@@ -515,10 +506,36 @@ func Draw(seed uint64, algorithm string, pool []Expert, a Applicant, rels []Rela
 	slices.Sort(p.Pool)
 	slices.SortFunc(p.Excluded, func(a, b Exclusion) int { return cmp.Compare(a.ExpertID, b.ExpertID) })
 	slices.SortFunc(p.Dismissed, func(a, b Exclusion) int { return cmp.Compare(a.ExpertID, b.ExpertID) })
-	if p.Pool == nil {
-		p.Pool = []int64{}
-	}
 	p.PoolHash = PoolHash(p.Pool)
+	return p, nil
+}
+
+// Draw draws a panel of n members and `alternates` alternates for a from
+// pool: it screens the pool (see Screen) and shuffles the eligible experts
+// by Algorithm from seed; algorithm must be Algorithm. Fewer than
+// MinPoolFactor × n eligible experts is an Invalid error (ErrPoolTooSmall)
+// — never a smaller panel — and so is asking for more alternates than the
+// pool holds beyond the members. On those two errors the screened Panel is
+// returned too, so the caller can show who was excluded and why.
+func Draw(seed uint64, algorithm string, pool []Expert, a Applicant, rels []Relation, dismissed map[DismissKey]bool, n, alternates int, on calendar.Date) (Panel, error) {
+	if algorithm != Algorithm {
+		return Panel{}, i18n.E(i18n.Invalid, "review.draw.algorithm", algorithm)
+	}
+	var pr i18n.Problems
+	if n < 1 || n > 99 {
+		pr.Add("panel_size", "review.draw.size", 99)
+	}
+	if alternates < 0 || alternates > 99 {
+		pr.Add("panel_alternates", "review.draw.alternates", 99)
+	}
+	if err := pr.Err(); err != nil {
+		return Panel{}, err
+	}
+	p, err := Screen(pool, a, rels, dismissed, on)
+	if err != nil {
+		return Panel{}, err
+	}
+	p.Seed, p.Algorithm = seed, algorithm
 	if len(p.Pool) < MinPoolFactor*n {
 		return p, i18n.E(i18n.Invalid, ErrPoolTooSmall, len(p.Pool), n, MinPoolFactor*n)
 	}
@@ -668,7 +685,7 @@ func validKey(s string) bool {
 
 // Total returns the weighted total of one expert's scores. Every criterion
 // must be scored, each from 0 to its Max, and nothing else; otherwise the
-// problems are named by criterion key.
+// problems (field "scores") name the criteria.
 func (r Rubric) Total(scores map[string]int) (int, error) {
 	var p i18n.Problems
 	t := 0
@@ -676,9 +693,9 @@ func (r Rubric) Total(scores map[string]int) (int, error) {
 		s, ok := scores[c.Key]
 		switch {
 		case !ok:
-			p.Add(c.Key, "review.score.missing", c.Name)
+			p.Add("scores", "review.score.missing", c.Name)
 		case s < 0 || s > c.Max:
-			p.Add(c.Key, "review.score.range", c.Name, c.Max)
+			p.Add("scores", "review.score.range", c.Name, c.Max)
 		}
 		t += s * c.weight()
 	}

@@ -1,0 +1,62 @@
+package program
+
+import (
+	"embed"
+	"io/fs"
+
+	"kejiju/internal/auth"
+	"kejiju/internal/web"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// Templates returns the area's page templates.
+func Templates() web.Templates {
+	sub, _ := fs.Sub(templateFS, "templates")
+	return web.Templates{Prefix: "program", FS: sub}
+}
+
+// Routes lists the routes of calls and applications. Reading takes
+// PermEnterpriseView (enterprise users read the published calls and their
+// own applications; the city viewer reads); an enterprise's drafts and
+// submissions take PermApply; lifecycle actions take PermWrite and the
+// service decides who may take which (staff PermProgramManage, the director
+// PermProgramApprove, finance PermFinancePay, the enterprise as owner).
+func (h *Handlers) Routes(rs *web.Routes) {
+	rs.Page("GET /calls", auth.PermEnterpriseView, h.calls)
+	rs.Page("POST /calls", auth.PermProgramManage, h.createCall)
+	rs.Page("GET /calls/new", auth.PermProgramManage, h.newCall)
+	rs.Page("GET /calls/{id}", auth.PermEnterpriseView, h.showCall)
+	rs.Page("GET /calls/{id}/edit", auth.PermProgramManage, h.editCall)
+	rs.Page("POST /calls/{id}", auth.PermProgramManage, h.updateCall)
+	rs.Page("POST /calls/{id}/status", auth.PermProgramManage, h.callStatus)
+	rs.Page("POST /calls/{id}/apply", auth.PermApply, h.apply)
+	rs.Page("POST /calls/{id}/rank", auth.PermProgramManage, h.rank)
+	rs.Page("POST /calls/{id}/propose", auth.PermProgramManage, h.propose)
+	rs.Page("POST /calls/{id}/approve", auth.PermProgramApprove, h.approve)
+	rs.Page("GET /applications", auth.PermEnterpriseView, h.applications)
+	rs.Page("GET /applications/{id}", auth.PermEnterpriseView, h.showApplication)
+	rs.Page("POST /applications/{id}", auth.PermApply, h.saveApplication)
+	rs.Page("POST /applications/{id}/contract", auth.PermProgramManage, h.saveContract)
+	rs.Page("POST /applications/{id}/actions/{action}", auth.PermWrite, h.act)
+
+	rs.API("GET /api/v1/calls", auth.PermEnterpriseView, "List the calls for applications the caller may see (?year=&type=&status=&limit=&offset=)", h.apiCalls)
+	rs.API("POST /api/v1/calls", auth.PermProgramManage, `Create a call (a draft; "open": true publishes it)`, h.apiCreateCall)
+	rs.API("GET /api/v1/calls/{id}/applications", auth.PermEnterpriseView, "List a call's applications in the caller's scope, ranked first (?state=)", h.apiCallApplications)
+	rs.API("POST /api/v1/applications", auth.PermApply, `Start the caller's enterprise's draft for a call: {"call_id": 1}`, h.apiCreateApplication)
+	rs.API("GET /api/v1/applications/{id}", auth.PermEnterpriseView, "One application with its return reasons and the actions the caller may take", h.apiApplication)
+	rs.API("PUT /api/v1/applications/{id}", auth.PermApply, `Save a draft's answers: {"answers": {...}, "attachments": {"key": ["name"]}}`, h.apiSaveApplication)
+	rs.API("POST /api/v1/applications/{id}/submit", auth.PermApply, "Submit (or resubmit) an application; idempotent with the Idempotency-Key header", h.apiSubmit)
+	rs.API("POST /api/v1/applications/{id}/contract", auth.PermProgramManage, "Save the contract (任务书): goals, milestones, budget, plan in basis points totalling 10000", h.apiSaveContract)
+	rs.API("POST /api/v1/applications/{id}/actions/{action}", auth.PermWrite, "Take a lifecycle action: {reason, fields, publicity_start, objection_id, installment, bank_ref, paid_on, until}", h.apiAct)
+}
+
+// Nav lists the area's entries of the main navigation.
+func Nav() []web.NavItem {
+	return []web.NavItem{
+		{Group: "nav.group.program", Key: "nav.calls", Href: "/calls", Perm: auth.PermEnterpriseView},
+		{Group: "nav.group.program", Key: "nav.applications", Href: "/applications", Perm: auth.PermProgramManage},
+		{Group: "nav.group.program", Key: "nav.my_applications", Href: "/applications?mine=1", Perm: auth.PermApply},
+	}
+}
