@@ -4,6 +4,7 @@
 //
 //	argon2_ms_median <median ms per hash>
 //	argon2_hashes_per_s <hashes/s, all workers together>
+//	argon2_cores <CPU seconds used per second: how many cores were busy>
 //
 // bench/run compares login at -c1 with W=1 and at -c8 with W=8.
 package main
@@ -13,6 +14,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"syscall"
 	"time"
 
 	"golang.org/x/crypto/argon2"
@@ -28,6 +30,7 @@ func main() {
 	flag.Parse()
 
 	hash() // warm-up
+	cpu0 := cpuSeconds()
 	var (
 		wg  sync.WaitGroup
 		mu  sync.Mutex
@@ -52,4 +55,11 @@ func main() {
 	slices.Sort(ms)
 	fmt.Printf("argon2_ms_median %.1f\n", ms[len(ms)/2])
 	fmt.Printf("argon2_hashes_per_s %.1f\n", float64(len(ms))/elapsed.Seconds())
+	fmt.Printf("argon2_cores %.2f\n", (cpuSeconds()-cpu0)/elapsed.Seconds())
+}
+
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 }
