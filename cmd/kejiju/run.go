@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -168,6 +169,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := a.Bootstrap(ctx, stdout); err != nil {
 		return err
 	}
+	debug.FreeOSMemory() // give back what first-start password hashing took
 	var ready atomic.Bool
 	srv, err := a.Server(ready.Load)
 	if err != nil {

@@ -90,7 +90,10 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 		// With TOTP the failures are cleared by VerifyTOTP, so a known
 		// password does not give unlimited guesses at the code.
 		if !res.NeedTOTP {
-			if _, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1`, u.ID); err != nil {
+			// Only a row with something to clear is written (and locked), so
+			// concurrent logins of one account do not queue on it.
+			if _, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL
+				WHERE id = $1 AND (failed_logins <> 0 OR locked_until IS NOT NULL)`, u.ID); err != nil {
 				return db.Normalize(err)
 			}
 		}
