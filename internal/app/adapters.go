@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/big"
 	"slices"
+	"strconv"
 
 	"kejiju/internal/auth"
 	"kejiju/internal/calendar"
@@ -113,7 +114,7 @@ func (a programEnterprises) Eligibility(ctx context.Context, u *auth.User, id in
 }
 
 // ApplicationPanel is the object type of an application's expert panel.
-const ApplicationPanel = "program_application"
+const ApplicationPanel = program.PanelObject
 
 // reviewer is the bureau asking its own review records a question inside
 // a staff member's transition (are the reviews done, with what score). It
@@ -136,4 +137,48 @@ func (a programReviews) Done(ctx context.Context, applicationID int64) (bool, *b
 		return false, nil, nil
 	}
 	return true, new(big.Rat).SetFloat64(p.Result.TrimmedMean), nil
+}
+
+// Draw draws the panel of an application, the applying enterprise being
+// the party under review.
+func (a programReviews) Draw(ctx context.Context, u *auth.User, applicationID, enterpriseID int64, enterpriseName, field string, n, alternates int) (int64, error) {
+	ap := review.Applicant{Key: "enterprise:" + strconv.FormatInt(enterpriseID, 10), Name: enterpriseName,
+		Employers: []string{enterpriseName}, Field: field}
+	p, err := a.s.DrawFor(ctx, u, ApplicationPanel, applicationID, ap, field, n, alternates)
+	if err != nil {
+		return 0, err
+	}
+	return p.ID, nil
+}
+
+// PanelOf returns the application's panel, as u (staff) sees it.
+func (a programReviews) PanelOf(ctx context.Context, u *auth.User, applicationID int64) (int64, bool, error) {
+	p, err := a.s.PanelFor(ctx, u, ApplicationPanel, applicationID)
+	switch i18n.ErrorCode(err) {
+	case i18n.NotFound, i18n.Forbidden:
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, err
+	}
+	return p.ID, p.Closed(), nil
+}
+
+// reviewSubjects shows an expert the application their panel reviews,
+// read through the program service in the expert's scope.
+func reviewSubjects(s *program.Service) review.Subjects {
+	return func(ctx context.Context, u *auth.User, objectType string, id int64) (*review.Subject, error) {
+		if objectType != ApplicationPanel {
+			return nil, nil
+		}
+		sum, err := s.Summary(ctx, u, id)
+		if err != nil {
+			return nil, err
+		}
+		out := &review.Subject{Title: sum.CallTitle + "：" + sum.EnterpriseName}
+		for _, a := range sum.Answers {
+			out.Facts = append(out.Facts, review.Fact{Label: a.Label, Value: a.Value})
+		}
+		return out, nil
+	}
 }

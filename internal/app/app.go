@@ -147,10 +147,16 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 
 	reviews := &review.Service{DB: a.DB, Audit: a.Audit}
 	prog := &program.Handlers{Service: &program.Service{DB: a.DB, Audit: a.Audit, Enterprises: programEnterprises{ent.Service},
-		Reviews: programReviews{reviews}, Calendar: a.Calendar}}
+		Reviews: programReviews{reviews}, Panels: programReviews{reviews}, Calendar: a.Calendar}}
 	prog.Routes(routes)
 	nav = append(nav, program.Nav()...)
 	tmpls = append(tmpls, program.Templates())
+
+	rev := &review.Handlers{Service: reviews, Accounts: a.Auth, Subjects: reviewSubjects(prog.Service),
+		Objects: map[string]string{ApplicationPanel: "/applications/%d"}}
+	rev.Routes(routes)
+	nav = append(nav, review.Nav()...)
+	tmpls = append(tmpls, review.Templates())
 
 	vis := &visit.Handlers{Service: &visit.Service{DB: a.DB, Audit: a.Audit, Enterprises: visitEnterprises{ent.Service}, Calendar: a.Calendar}, Regions: a.Regions}
 	vis.Routes(routes)
@@ -167,7 +173,7 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	adm.Web, ent.Web, ht.Web, vis.Web, prog.Web = s, s, s, s, s
+	adm.Web, ent.Web, ht.Web, vis.Web, prog.Web, rev.Web = s, s, s, s, s, s
 	a.Web = s
 	return s, nil
 }

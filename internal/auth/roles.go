@@ -84,6 +84,9 @@ const (
 	PermReviewManage Permission = "review.manage"
 	// PermApply drafts, saves and submits an enterprise's own applications.
 	PermApply Permission = "program.apply"
+	// PermReview lets an expert open, declare on and score their own panel
+	// seats; the review store decides which seats are theirs.
+	PermReview Permission = "review.score"
 )
 
 var grants = map[Role][]Permission{
@@ -91,7 +94,7 @@ var grants = map[Role][]Permission{
 	Staff:      {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit, PermProgramManage, PermAwardManage, PermReviewManage},
 	Finance:    {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView, PermFinancePay},
 	Enterprise: {PermWrite, PermEnterpriseView, PermNeedSubmit, PermApply},
-	Expert:     {PermWrite},
+	Expert:     {PermWrite, PermReview},
 	Assistant:  {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView},
 	CityViewer: {PermDashboard, PermRegionView, PermEnterpriseView},
 	SysAdmin:   {PermUserView, PermUserManage, PermRegionView, PermRegionManage, PermBackup, PermIdentOverride, PermCalendar},

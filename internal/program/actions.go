@@ -285,6 +285,30 @@ func makePayable(ctx context.Context, tx *db.Tx, id int64, due string) error {
 	return db.Normalize(err)
 }
 
+// DrawPanel draws the expert panel of an application in expert review
+// (staff only) through Panels, and returns the panel's id. The draw's own
+// errors (too small a pool, a panel already drawn) come back unchanged.
+func (s *Service) DrawPanel(ctx context.Context, u *auth.User, id int64, field string, n, alternates int) (int64, error) {
+	if err := mayManage(u); err != nil {
+		return 0, err
+	}
+	if s.Panels == nil {
+		return 0, i18n.E(i18n.Unavailable, "error.unavailable")
+	}
+	a, err := s.getApp(ctx, s.DB, u, id)
+	if err != nil {
+		return 0, err
+	}
+	if a.State != "expert_review" {
+		return 0, i18n.E(i18n.Conflict, "program.panel.not_in_review")
+	}
+	field = clean(field)
+	if field == "" {
+		return 0, i18n.FieldError("panel_field", "error.required")
+	}
+	return s.Panels.Draw(ctx, u, a.ID, a.EnterpriseID, a.EnterpriseName, field, n, alternates)
+}
+
 // RankCall moves every application of a call in expert review whose
 // reviews are complete to ranking (the rank action, guarded by
 // reviews_complete), keeps each one's trimmed mean, and numbers the call's

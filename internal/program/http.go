@@ -333,6 +333,11 @@ type appPage struct {
 	Edit     bool // the owner may change the answers
 	Contract bool // staff may change the contract
 	Key      string
+	// Draw: staff may draw the expert panel (in expert review, none yet);
+	// PanelID and PanelClosed say what was drawn.
+	Draw        bool
+	PanelID     int64
+	PanelClosed bool
 }
 
 // Reason returns the return reason for a field, for the form.
@@ -367,6 +372,12 @@ func (h *Handlers) appPage(r *http.Request, id int64) (*appPage, error) {
 	if d.History, err = workflow.History(r.Context(), h.Service.DB, objectType, a.ID); err != nil {
 		return nil, err
 	}
+	if h.Service.Panels != nil && CanManage(u) && u.Can(auth.PermReviewManage) {
+		if d.PanelID, d.PanelClosed, err = h.Service.Panels.PanelOf(r.Context(), u, a.ID); err != nil {
+			return nil, err
+		}
+		d.Draw = d.PanelID == 0 && a.State == "expert_review"
+	}
 	return d, nil
 }
 
@@ -395,6 +406,9 @@ func appValues(a *Application) url.Values {
 	return f
 }
 
+// panelDefaults are the draw form's defaults: five members, two alternates.
+var panelDefaults = url.Values{"panel_size": {"5"}, "panel_alternates": {"2"}}
+
 func (h *Handlers) showApplication(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.IntParam(r, "id")
 	if err != nil {
@@ -404,8 +418,49 @@ func (h *Handlers) showApplication(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	return h.Web.RenderValues(w, r, "program/application.html", "nav.applications", d, appValues(d.A), appsCrumb,
+	v := appValues(d.A)
+	for k, x := range panelDefaults {
+		v[k] = x
+	}
+	return h.Web.RenderValues(w, r, "program/application.html", "nav.applications", d, v, appsCrumb,
 		web.Crumb{Key: "nav.applications"})
+}
+
+// drawPanel draws the application's expert panel from the form's field of
+// expertise, number of experts and alternates, and leads to the panel.
+func (h *Handlers) drawPanel(w http.ResponseWriter, r *http.Request) error {
+	if err := web.ParseForm(w, r); err != nil {
+		return err
+	}
+	id, err := web.IntParam(r, "id")
+	if err != nil {
+		return err
+	}
+	f := r.PostForm
+	var p i18n.Problems
+	n, nerr := strconv.Atoi(strings.TrimSpace(f.Get("panel_size")))
+	if nerr != nil || n <= 0 {
+		p.Add("panel_size", "error.invalid_value")
+	}
+	alt, aerr := strconv.Atoi(strings.TrimSpace(f.Get("panel_alternates")))
+	if aerr != nil || alt < 0 {
+		p.Add("panel_alternates", "error.invalid_value")
+	}
+	var panelID int64
+	if len(p) == 0 {
+		panelID, err = h.Service.DrawPanel(r.Context(), web.UserFrom(r.Context()), id, f.Get("panel_field"), n, alt)
+	}
+	if err = p.With(err); err != nil {
+		if c := i18n.ErrorCode(err); c != i18n.Invalid && c != i18n.Conflict {
+			return err
+		}
+		d, derr := h.appPage(r, id)
+		if derr != nil {
+			return derr
+		}
+		return h.Web.RenderForm(w, r, "program/application.html", "nav.applications", d, err, appsCrumb, web.Crumb{Key: "nav.applications"})
+	}
+	return h.Web.Redirect(w, r, "/panels/"+idOf(panelID), "program.panel.drawn")
 }
 
 // answersOf reads the application form: f_<key> answers, att_<key> names.

@@ -48,6 +48,37 @@ type Reviews interface {
 	Done(ctx context.Context, applicationID int64) (complete bool, trimmedMean *big.Rat, err error)
 }
 
+// Panels draws and finds the expert panel of an application; the review
+// mechanism provides it (wired in app).
+type Panels interface {
+	// Draw draws the panel of an application for u: n members and
+	// `alternates` alternates from the experts of field, screened for
+	// conflicts with the applying enterprise. It returns the panel's id,
+	// or the draw's error (e.g. too small a pool) with nothing stored.
+	Draw(ctx context.Context, u *auth.User, applicationID, enterpriseID int64, enterpriseName, field string, n, alternates int) (panelID int64, err error)
+	// PanelOf returns the id of the application's panel (0 when none was
+	// drawn) and whether it is closed.
+	PanelOf(ctx context.Context, u *auth.User, applicationID int64) (id int64, closed bool, err error)
+}
+
+// PanelObject is the object type by which an application's expert panel
+// names it.
+const PanelObject = objectType
+
+// Summary is what an expert on an application's panel reads of it.
+type Summary struct {
+	CallTitle      string
+	EnterpriseName string
+	// Answers are the form's fields in the form's order, with their labels.
+	Answers []Answer
+}
+
+// Answer is one labelled answer of an application form.
+type Answer struct {
+	Label string
+	Value string
+}
+
 // The call types. Their labels are the i18n keys "program.type.<type>".
 const (
 	TypeDistrictPlan    = "district_plan"    // 区科技计划项目

@@ -39,6 +39,7 @@ func (h *Handlers) Routes(rs *web.Routes) {
 	rs.Page("GET /applications/{id}", auth.PermEnterpriseView, h.showApplication)
 	rs.Page("POST /applications/{id}", auth.PermApply, h.saveApplication)
 	rs.Page("POST /applications/{id}/contract", auth.PermProgramManage, h.saveContract)
+	rs.Page("POST /applications/{id}/panel", auth.PermProgramManage, h.drawPanel)
 	rs.Page("POST /applications/{id}/actions/{action}", auth.PermWrite, h.act)
 
 	rs.API("GET /api/v1/calls", auth.PermEnterpriseView, "List the calls for applications the caller may see (?year=&type=&status=&limit=&offset=)", h.apiCalls)

@@ -13,6 +13,7 @@ import (
 	"kejiju/internal/calendar"
 	"kejiju/internal/db"
 	"kejiju/internal/i18n"
+	expertreview "kejiju/internal/review"
 	"kejiju/internal/workflow"
 )
 
@@ -23,6 +24,9 @@ type Service struct {
 	Audit       *audit.Log
 	Enterprises Enterprises
 	Reviews     Reviews
+	// Panels draws the expert panels; nil means no draws from the
+	// application page.
+	Panels Panels
 	// Calendar holds the holiday calendar in force (a *calendar.Store);
 	// nil means the embedded calendar.
 	Calendar interface{ Current() *calendar.Calendar }
@@ -344,8 +348,10 @@ const appColumns = `a.id, a.call_id, c.title, a.region_code, a.enterprise_id, a.
 
 const appFrom = ` FROM program_applications a JOIN program_calls c ON c.id = a.call_id`
 
-// appScope are the columns the data scope filters applications on.
-var appScope = auth.Columns{Region: "a.region_code", Enterprise: "a.enterprise_id"}
+// appScope are the columns the data scope filters applications on. An
+// expert sees an application only while holding an accepted seat, with the
+// declaration signed, on its panel.
+var appScope = auth.Columns{Region: "a.region_code", Enterprise: "a.enterprise_id", Assigned: expertreview.Assigned(objectType, "a.id")}
 
 func scanApp(sc interface{ Scan(...any) error }, extra ...any) (*Application, error) {
 	a := &Application{}
@@ -446,6 +452,30 @@ func objections(ctx context.Context, q db.Querier, id int64) ([]Objection, error
 // or lies outside u's scope (another enterprise's, another district's).
 func (s *Service) Application(ctx context.Context, u *auth.User, id int64) (*Application, error) {
 	return s.getApp(ctx, s.DB, u, id)
+}
+
+// Summary returns what u, an expert on the application's panel, reads of
+// it: the call, the enterprise and the answers with their labels. The
+// data scope decides: an expert reaches the application only with an
+// accepted, declared seat (see appScope); anyone else outside scope gets
+// NotFound.
+func (s *Service) Summary(ctx context.Context, u *auth.User, id int64) (*Summary, error) {
+	a, err := s.getApp(ctx, s.DB, u, id)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.callByID(ctx, s.DB, a.CallID)
+	if err != nil {
+		return nil, err
+	}
+	out := &Summary{CallTitle: c.Title, EnterpriseName: a.EnterpriseName}
+	for _, f := range c.Form.Fields {
+		out.Answers = append(out.Answers, Answer{Label: f.Label, Value: a.Answers[f.Key]})
+	}
+	for _, at := range c.Form.Attachments {
+		out.Answers = append(out.Answers, Answer{Label: at.Label, Value: strings.Join(a.Attachments[at.Key], "、")})
+	}
+	return out, nil
 }
 
 // AppFilter selects applications for a list.

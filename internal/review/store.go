@@ -764,6 +764,18 @@ func (s *Service) Dismissals(ctx context.Context, u *auth.User, applicantKey str
 	return dismissalsWhere(ctx, s.DB, w)
 }
 
+// DismissalsOf returns the dismissed conflicts of one expert in u's scope,
+// with any applicant, for the expert's page.
+func (s *Service) DismissalsOf(ctx context.Context, u *auth.User, expertID int64) ([]Dismissal, error) {
+	if err := s.mayRead(u); err != nil {
+		return nil, err
+	}
+	w := &where{}
+	w.add("d.expert_id = ?", expertID)
+	w.scope(u, "e.registry_region")
+	return dismissalsWhere(ctx, s.DB, w)
+}
+
 func dismissalsWhere(ctx context.Context, q db.Querier, w *where) ([]Dismissal, error) {
 	rows, err := q.QueryContext(ctx, `SELECT d.id, d.expert_id, d.applicant_key, d.kind, d.party, d.reason, COALESCE(d.dismissed_by, 0),
 		d.dismissed_name, d.dismissed_at FROM conflict_dismissals d JOIN experts e ON e.id = d.expert_id WHERE `+w.String()+` ORDER BY d.id`, w.args...)
