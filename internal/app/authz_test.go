@@ -20,6 +20,9 @@ import (
 // by route, apart from the routes files: the matrix test fails when a route
 // is added, removed or changes its permission without this table following.
 var routePolicy = map[string]string{
+	"POST /applications/{id}/attachments":             "program.apply",
+	"GET /attachments/{id}":                           "loggedin",
+	"POST /attachments/{id}/delete":                   "program.apply",
 	"GET /api/v1/applications/{id}":                   "enterprise.view",
 	"GET /api/v1/calls":                               "enterprise.view",
 	"GET /api/v1/calls/{id}/applications":             "enterprise.view",

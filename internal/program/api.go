@@ -109,13 +109,12 @@ func (h *Handlers) apiSaveApplication(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	var in struct {
-		Answers     map[string]string   `json:"answers"`
-		Attachments map[string][]string `json:"attachments"`
+		Answers map[string]string `json:"answers"`
 	}
 	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	a, err := h.Service.SaveDraft(r.Context(), web.UserFrom(r.Context()), id, in.Answers, in.Attachments)
+	a, err := h.Service.SaveDraft(r.Context(), web.UserFrom(r.Context()), id, in.Answers)
 	if err != nil {
 		return err
 	}

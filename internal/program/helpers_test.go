@@ -183,6 +183,7 @@ func goodAnswers(i int) map[string]string {
 		"total_cost": "120万元", "start_on": "2026-11-01", "tech_field": "电子信息", "team": "张三|项目负责人\n李四|工程师"}
 }
 
+// goodAttachments are the names of stored files a submit's check sees.
 func goodAttachments() map[string][]string {
 	return map[string][]string{"license": {"营业执照.pdf"}, "budget_sheet": {"预算表.xlsx"}}
 }

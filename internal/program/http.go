@@ -338,7 +338,15 @@ type appPage struct {
 	Draw        bool
 	PanelID     int64
 	PanelClosed bool
+	// Files are the stored attachments by slot; MaxPerSlot and MaxMB the
+	// limits the upload form states.
+	Files      map[string][]*File
+	MaxPerSlot int
+	MaxMB      int64
 }
+
+// CanUpload reports whether the owner may add a file to slot now.
+func (d *appPage) CanUpload(slot string) bool { return d.Edit && len(d.Files[slot]) < d.MaxPerSlot }
 
 // Reason returns the return reason for a field, for the form.
 func (d *appPage) Reason(field string) string {
@@ -347,9 +355,6 @@ func (d *appPage) Reason(field string) string {
 	}
 	return d.Returned.Fields[field]
 }
-
-// Names returns the attachment names of key, one a line.
-func (d *appPage) Names(key string) string { return strings.Join(d.A.Attachments[key], "\n") }
 
 func (h *Handlers) appPage(r *http.Request, id int64) (*appPage, error) {
 	u := web.UserFrom(r.Context())
@@ -369,6 +374,15 @@ func (h *Handlers) appPage(r *http.Request, id int64) (*appPage, error) {
 	if d.Returned, err = h.Service.ReturnReasons(r.Context(), u, a); err != nil {
 		return nil, err
 	}
+	fs, err := files(r.Context(), h.Service.DB, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	l := h.Service.limits()
+	d.Files, d.MaxPerSlot, d.MaxMB = map[string][]*File{}, l.MaxPerSlot, l.MaxSize>>20
+	for _, f := range fs {
+		d.Files[f.Slot] = append(d.Files[f.Slot], f)
+	}
 	if d.History, err = workflow.History(r.Context(), h.Service.DB, objectType, a.ID); err != nil {
 		return nil, err
 	}
@@ -385,9 +399,6 @@ func appValues(a *Application) url.Values {
 	f := url.Values{}
 	for k, v := range a.Answers {
 		f.Set("f_"+k, v)
-	}
-	for k, v := range a.Attachments {
-		f.Set("att_"+k, strings.Join(v, "\n"))
 	}
 	f.Set("goals", a.Goals)
 	f.Set("budget", a.Budget.String())
@@ -463,23 +474,15 @@ func (h *Handlers) drawPanel(w http.ResponseWriter, r *http.Request) error {
 	return h.Web.Redirect(w, r, "/panels/"+idOf(panelID), "program.panel.drawn")
 }
 
-// answersOf reads the application form: f_<key> answers, att_<key> names.
-func answersOf(f url.Values, c *Call) (map[string]string, map[string][]string) {
+// answersOf reads the application form's f_<key> answers.
+func answersOf(f url.Values, c *Call) map[string]string {
 	answers := map[string]string{}
 	for _, fd := range c.Form.Fields {
 		if v, ok := f["f_"+fd.Key]; ok {
 			answers[fd.Key] = strings.TrimSpace(v[0])
 		}
 	}
-	atts := map[string][]string{}
-	for _, at := range c.Form.Attachments {
-		for _, n := range strings.Split(f.Get("att_"+at.Key), "\n") {
-			if n = strings.TrimSpace(n); n != "" {
-				atts[at.Key] = append(atts[at.Key], n)
-			}
-		}
-	}
-	return answers, atts
+	return answers
 }
 
 // saveApplication saves the answers, and with submit=1 submits them with
@@ -497,10 +500,10 @@ func (h *Handlers) saveApplication(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	u := web.UserFrom(r.Context())
-	answers, atts := answersOf(r.PostForm, d.C)
+	answers := answersOf(r.PostForm, d.C)
 	flash := "program.application.saved"
 	if d.Edit {
-		_, err = h.Service.SaveDraft(r.Context(), u, id, answers, atts)
+		_, err = h.Service.SaveDraft(r.Context(), u, id, answers)
 	}
 	if err == nil && r.PostForm.Get("submit") != "" {
 		_, err = h.Service.Submit(r.Context(), u, id, r.PostForm.Get("key"))

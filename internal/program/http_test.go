@@ -1,9 +1,11 @@
 package program_test
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -122,9 +124,71 @@ func TestPagesAndAPI(t *testing.T) {
 			t.Fatal(err)
 		}
 		path := "/api/v1/applications/" + strconv.FormatInt(a.ID, 10)
-		if code := do(ec, "PUT", path, `{"answers": {"project_name": "智能产线", "summary": "简介", "total_cost": "120万元", "tech_field": "电子信息"},
-			"attachments": {"license": ["执照.pdf"], "budget_sheet": ["预算.xlsx"]}}`); code != http.StatusOK {
+		if code := do(ec, "PUT", path, `{"answers": {"project_name": "智能产线", "summary": "简介", "total_cost": "120万元", "tech_field": "电子信息"}}`); code != http.StatusOK {
 			t.Fatalf("API save: %d", code)
+		}
+		// Attachments through the page's multipart upload.
+		appPath := "/applications/" + strconv.FormatInt(a.ID, 10)
+		upload := func(c *http.Client, slot, name string, data []byte) (int, string) {
+			var b bytes.Buffer
+			mw := multipart.NewWriter(&b)
+			mw.WriteField("slot", slot)
+			fw, _ := mw.CreateFormFile("file", name)
+			fw.Write(data)
+			mw.Close()
+			req, _ := http.NewRequest("POST", srv.URL+appPath+"/attachments", &b)
+			req.Header.Set("Content-Type", mw.FormDataContentType())
+			resp, err := c.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			return resp.StatusCode, string(body)
+		}
+		if code, _ := upload(ec, "license", "营业执照.pdf", pdf("执照")); code != http.StatusSeeOther {
+			t.Fatalf("upload: %d", code)
+		}
+		if code, page := upload(ec, "budget_sheet", "预算.pdf", []byte("<html><script>alert(1)</script></html>")); code != http.StatusUnprocessableEntity ||
+			!strings.Contains(page, `data-testid="error-attachment_budget_sheet"`) {
+			t.Errorf("HTML upload: %d", code)
+		}
+		if code, _ := upload(other, "license", "x.pdf", pdf("x")); code != http.StatusNotFound {
+			t.Errorf("another enterprise uploads: %d", code)
+		}
+		if code, _ := upload(ec, "budget_sheet", "预算.xlsx", ooxml(t, "xl/", false)); code != http.StatusSeeOther {
+			t.Fatalf("upload xlsx: %d", code)
+		}
+		fs, err := e.s.Attachments(context.Background(), staff, a.ID)
+		if err != nil || len(fs) != 2 {
+			t.Fatalf("attachments: %v %d", err, len(fs))
+		}
+		lic := "/attachments/" + strconv.FormatInt(fs[1].ID, 10)
+		if fs[1].Slot != "license" {
+			t.Fatalf("order: %+v", fs)
+		}
+		if code, page := get(ec, appPath); code != http.StatusOK || !strings.Contains(page, `href="`+lic+`"`) {
+			t.Errorf("application page lists no download link: %d", code)
+		}
+		for _, c := range []*http.Client{ec, sc} {
+			resp, err := c.Get(srv.URL + lic)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/pdf" ||
+				resp.Header.Get("X-Content-Type-Options") != "nosniff" ||
+				!strings.Contains(resp.Header.Get("Content-Disposition"), "filename*=UTF-8''%E8%90%A5%E4%B8%9A%E6%89%A7%E7%85%A7.pdf") ||
+				!bytes.Equal(body, pdf("执照")) {
+				t.Errorf("download: %d %v", resp.StatusCode, resp.Header)
+			}
+		}
+		if code, _ := get(other, lic); code != http.StatusNotFound {
+			t.Errorf("another enterprise downloads: %d", code)
+		}
+		if code := do(other, "POST", lic+"/delete", ""); code != http.StatusNotFound {
+			t.Errorf("another enterprise deletes: %d", code)
 		}
 		if code, page := get(ec, "/applications/"+strconv.FormatInt(a.ID, 10)); code != http.StatusOK || !strings.Contains(page, "智能产线") {
 			t.Errorf("enterprise application page: %d", code)

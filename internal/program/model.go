@@ -244,16 +244,18 @@ func (o *Objection) Answered() bool { return o.Answer != "" }
 // Application is one enterprise's application to a call, and then its
 // project.
 type Application struct {
-	ID             int64               `json:"id"`
-	CallID         int64               `json:"call_id"`
-	CallTitle      string              `json:"call_title"`
-	RegionCode     string              `json:"region_code"`
-	EnterpriseID   int64               `json:"enterprise_id"`
-	EnterpriseName string              `json:"enterprise_name"`
-	State          string              `json:"state"`
-	Answers        map[string]string   `json:"answers"`
-	Attachments    map[string][]string `json:"attachments"` // attachment key → file names
-	SubmittedAt    time.Time           `json:"submitted_at,omitzero"`
+	ID             int64             `json:"id"`
+	CallID         int64             `json:"call_id"`
+	CallTitle      string            `json:"call_title"`
+	RegionCode     string            `json:"region_code"`
+	EnterpriseID   int64             `json:"enterprise_id"`
+	EnterpriseName string            `json:"enterprise_name"`
+	State          string            `json:"state"`
+	Answers        map[string]string `json:"answers"`
+	// Attachments are the names of the stored files (see File), by the
+	// form's attachment key; read only, Upload and DeleteAttachment change them.
+	Attachments map[string][]string `json:"attachments"`
+	SubmittedAt time.Time           `json:"submitted_at,omitzero"`
 	// Score is the panel's trimmed mean as stored at ranking, with two
 	// decimals; Rank its place in the call (0 before ranking).
 	Score            string        `json:"score,omitempty"`

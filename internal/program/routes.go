@@ -23,6 +23,11 @@ func Templates() web.Templates {
 // submissions take PermApply; lifecycle actions take PermWrite and the
 // service decides who may take which (staff PermProgramManage, the director
 // PermProgramApprove, finance PermFinancePay, the enterprise as owner).
+// Attachments: uploading and deleting take PermApply (the service allows
+// the owner while the application is editable); a download is open to any
+// logged-in user and the service decides by the application's data scope,
+// so that an expert with a signed seat (who has no PermEnterpriseView)
+// reads the files as staff and the owner do, and anyone else gets 404.
 func (h *Handlers) Routes(rs *web.Routes) {
 	rs.Page("GET /calls", auth.PermEnterpriseView, h.calls)
 	rs.Page("POST /calls", auth.PermProgramManage, h.createCall)
@@ -41,13 +46,16 @@ func (h *Handlers) Routes(rs *web.Routes) {
 	rs.Page("POST /applications/{id}/contract", auth.PermProgramManage, h.saveContract)
 	rs.Page("POST /applications/{id}/panel", auth.PermProgramManage, h.drawPanel)
 	rs.Page("POST /applications/{id}/actions/{action}", auth.PermWrite, h.act)
+	rs.Page("POST /applications/{id}/attachments", auth.PermApply, h.uploadAttachment)
+	rs.Page("GET /attachments/{id}", web.LoggedIn, h.downloadAttachment)
+	rs.Page("POST /attachments/{id}/delete", auth.PermApply, h.deleteAttachment)
 
 	rs.API("GET /api/v1/calls", auth.PermEnterpriseView, "List the calls for applications the caller may see (?year=&type=&status=&limit=&offset=)", h.apiCalls)
 	rs.API("POST /api/v1/calls", auth.PermProgramManage, `Create a call (a draft; "open": true publishes it)`, h.apiCreateCall)
 	rs.API("GET /api/v1/calls/{id}/applications", auth.PermEnterpriseView, "List a call's applications in the caller's scope, ranked first (?state=)", h.apiCallApplications)
 	rs.API("POST /api/v1/applications", auth.PermApply, `Start the caller's enterprise's draft for a call: {"call_id": 1}`, h.apiCreateApplication)
 	rs.API("GET /api/v1/applications/{id}", auth.PermEnterpriseView, "One application with its return reasons and the actions the caller may take", h.apiApplication)
-	rs.API("PUT /api/v1/applications/{id}", auth.PermApply, `Save a draft's answers: {"answers": {...}, "attachments": {"key": ["name"]}}`, h.apiSaveApplication)
+	rs.API("PUT /api/v1/applications/{id}", auth.PermApply, `Save a draft's answers: {"answers": {...}} (files go through the application page's upload)`, h.apiSaveApplication)
 	rs.API("POST /api/v1/applications/{id}/submit", auth.PermApply, "Submit (or resubmit) an application; idempotent with the Idempotency-Key header", h.apiSubmit)
 	rs.API("POST /api/v1/applications/{id}/contract", auth.PermProgramManage, "Save the contract (任务书): goals, milestones, budget, plan in basis points totalling 10000", h.apiSaveContract)
 	rs.API("POST /api/v1/applications/{id}/actions/{action}", auth.PermWrite, "Take a lifecycle action: {reason, fields, publicity_start, objection_id, installment, bank_ref, paid_on, until}", h.apiAct)

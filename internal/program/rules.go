@@ -264,10 +264,10 @@ func Eligible(c *Call, f Facts) error {
 	return p.Err()
 }
 
-// CheckAnswersLoose is the check of an auto-save: only known field keys
-// and attachment keys, and no answer beyond maxAnswer characters. Required
-// fields and formats wait for the submit.
-func CheckAnswersLoose(f Form, answers map[string]string, attachments map[string][]string) error {
+// CheckAnswersLoose is the check of an auto-save: only known field keys,
+// and no answer beyond maxAnswer characters. Required fields and formats
+// wait for the submit.
+func CheckAnswersLoose(f Form, answers map[string]string) error {
 	var p i18n.Problems
 	for k, v := range answers {
 		if !slices.ContainsFunc(f.Fields, func(fd Field) bool { return fd.Key == k }) {
@@ -276,25 +276,16 @@ func CheckAnswersLoose(f Form, answers map[string]string, attachments map[string
 			p.Add(k, "error.too_long", maxAnswer)
 		}
 	}
-	for k, names := range attachments {
-		if !slices.ContainsFunc(f.Attachments, func(a Attachment) bool { return a.Key == k }) {
-			p.Add("attachments", "program.answer.unknown", k)
-		}
-		for _, n := range names {
-			if clean(n) == "" || tooLong(n, 255) {
-				p.Add("attachment_"+k, "program.attachment.bad_name")
-			}
-		}
-	}
 	return p.Err()
 }
 
 // CheckAnswers is the check of a submit: every required field answered and
-// every answer well formed for its type, every required attachment given.
+// every answer well formed for its type, every required attachment with at
+// least one stored file (attachments: key → names of the stored files).
 // Each problem names the field (by its key; attachments as
 // attachment_<key>) and carries its label as the first argument.
 func CheckAnswers(f Form, answers map[string]string, attachments map[string][]string) error {
-	if err := CheckAnswersLoose(f, answers, attachments); err != nil {
+	if err := CheckAnswersLoose(f, answers); err != nil {
 		return err
 	}
 	var p i18n.Problems
@@ -338,7 +329,7 @@ func CheckAnswers(f Form, answers map[string]string, attachments map[string][]st
 		}
 	}
 	for _, a := range f.Attachments {
-		if a.Required && !slices.ContainsFunc(attachments[a.Key], func(n string) bool { return clean(n) != "" }) {
+		if a.Required && len(attachments[a.Key]) == 0 {
 			p.Add("attachment_"+a.Key, "program.attachment.required", a.Label)
 		}
 	}

@@ -30,6 +30,8 @@ type Service struct {
 	// Calendar holds the holiday calendar in force (a *calendar.Store);
 	// nil means the embedded calendar.
 	Calendar interface{ Current() *calendar.Calendar }
+	// Limits bound the attachments; zero fields take DefaultLimits.
+	Limits Limits
 }
 
 // Machine is the state machine of applications.
@@ -342,7 +344,7 @@ func (s *Service) setCallStatus(ctx context.Context, u *auth.User, id int64, sta
 
 // --- Applications ---
 
-const appColumns = `a.id, a.call_id, c.title, a.region_code, a.enterprise_id, a.enterprise_name, a.state, a.answers, a.attachments,
+const appColumns = `a.id, a.call_id, c.title, a.region_code, a.enterprise_id, a.enterprise_name, a.state, a.answers,
 	a.submitted_at, a.score, a.rank_no, a.publicity_start, a.publicity_end, a.goals, a.milestones, a.budget, a.contract_start,
 	a.contract_end, a.signed_on, a.extensions, a.extension_until, a.rectification_due, a.version, a.created_at, a.updated_at`
 
@@ -355,10 +357,10 @@ var appScope = auth.Columns{Region: "a.region_code", Enterprise: "a.enterprise_i
 
 func scanApp(sc interface{ Scan(...any) error }, extra ...any) (*Application, error) {
 	a := &Application{}
-	var answers, atts, ms string
+	var answers, ms string
 	var sub sql.NullTime
 	if err := sc.Scan(append([]any{&a.ID, &a.CallID, &a.CallTitle, &a.RegionCode, &a.EnterpriseID, &a.EnterpriseName, &a.State,
-		&answers, &atts, &sub, &a.Score, &a.Rank, &a.PublicityStart, &a.PublicityEnd, &a.Goals, &ms, &a.Budget, &a.ContractStart,
+		&answers, &sub, &a.Score, &a.Rank, &a.PublicityStart, &a.PublicityEnd, &a.Goals, &ms, &a.Budget, &a.ContractStart,
 		&a.ContractEnd, &a.SignedOn, &a.Extensions, &a.ExtensionUntil, &a.RectificationDue, &a.Version, &a.CreatedAt, &a.UpdatedAt}, extra...)...); err != nil {
 		return nil, err
 	}
@@ -369,18 +371,13 @@ func scanApp(sc interface{ Scan(...any) error }, extra ...any) (*Application, er
 	if err := json.Unmarshal([]byte(answers), &a.Answers); err != nil {
 		return nil, i18n.Wrap(err, "application %d answers", a.ID)
 	}
-	if err := json.Unmarshal([]byte(atts), &a.Attachments); err != nil {
-		return nil, i18n.Wrap(err, "application %d attachments", a.ID)
-	}
 	if err := json.Unmarshal([]byte(ms), &a.Milestones); err != nil {
 		return nil, i18n.Wrap(err, "application %d milestones", a.ID)
 	}
 	if a.Answers == nil {
 		a.Answers = map[string]string{}
 	}
-	if a.Attachments == nil {
-		a.Attachments = map[string][]string{}
-	}
+	a.Attachments = map[string][]string{}
 	return a, nil
 }
 
@@ -398,6 +395,13 @@ func (s *Service) getApp(ctx context.Context, q db.Querier, u *auth.User, id int
 	}
 	if a.Installments, err = installments(ctx, q, a.ID); err != nil {
 		return nil, err
+	}
+	names, err := fileNames(ctx, q, []int64{a.ID})
+	if err != nil {
+		return nil, err
+	}
+	if names[a.ID] != nil {
+		a.Attachments = names[a.ID]
 	}
 	if !isEnterprise(u) {
 		if a.Objections, err = objections(ctx, q, a.ID); err != nil {
@@ -512,7 +516,24 @@ func (s *Service) Applications(ctx context.Context, u *auth.User, f AppFilter) (
 		}
 		out = append(out, a)
 	}
-	return out, total, db.Normalize(rows.Err())
+	if err := rows.Err(); err != nil {
+		return nil, 0, db.Normalize(err)
+	}
+	rows.Close()
+	ids := make([]int64, len(out))
+	for i, a := range out {
+		ids[i] = a.ID
+	}
+	names, err := fileNames(ctx, s.DB, ids)
+	if err != nil {
+		return nil, 0, err
+	}
+	for _, a := range out {
+		if names[a.ID] != nil {
+			a.Attachments = names[a.ID]
+		}
+	}
+	return out, total, nil
 }
 
 // owner reports whether u is a user of a's enterprise.
@@ -612,10 +633,11 @@ func (s *Service) CreateDraft(ctx context.Context, u *auth.User, callID int64) (
 	return a, err
 }
 
-// SaveDraft stores the answers and attachment names of a draft (or of an
-// application returned for revision), checked only loosely: any number of
-// times, by the enterprise's users. The form's rules apply at submit.
-func (s *Service) SaveDraft(ctx context.Context, u *auth.User, id int64, answers map[string]string, attachments map[string][]string) (*Application, error) {
+// SaveDraft stores the answers of a draft (or of an application returned
+// for revision), checked only loosely: any number of times, by the
+// enterprise's users. The form's rules apply at submit. The files come
+// through Upload.
+func (s *Service) SaveDraft(ctx context.Context, u *auth.User, id int64, answers map[string]string) (*Application, error) {
 	if err := mayApply(u); err != nil {
 		return nil, err
 	}
@@ -635,14 +657,11 @@ func (s *Service) SaveDraft(ctx context.Context, u *auth.User, id int64, answers
 		if answers == nil {
 			answers = before.Answers
 		}
-		if attachments == nil {
-			attachments = before.Attachments
-		}
-		if err := CheckAnswersLoose(c.Form, answers, attachments); err != nil {
+		if err := CheckAnswersLoose(c.Form, answers); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE program_applications SET answers = $1, attachments = $2, version = version + 1,
-			updated_at = $3 WHERE id = $4 AND state = $5`, jsonText(answers), jsonText(attachments), tx.Now, id, before.State); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE program_applications SET answers = $1, version = version + 1,
+			updated_at = $2 WHERE id = $3 AND state = $4`, jsonText(answers), tx.Now, id, before.State); err != nil {
 			return db.Normalize(err)
 		}
 		if a, err = s.getApp(ctx, tx, u, id); err != nil {
@@ -650,7 +669,7 @@ func (s *Service) SaveDraft(ctx context.Context, u *auth.User, id int64, answers
 		}
 		_, err = s.Audit.Append(ctx, tx, audit.Event{Action: "program.application.save", ObjectType: objectType,
 			ObjectID: strconv.FormatInt(id, 10), RegionCode: a.RegionCode,
-			After: audit.JSON(map[string]any{"answers": answers, "attachments": attachments})})
+			After: audit.JSON(map[string]any{"answers": answers})})
 		return err
 	})
 	return a, err
@@ -658,7 +677,7 @@ func (s *Service) SaveDraft(ctx context.Context, u *auth.User, id int64, answers
 
 // Submit submits a draft (or resubmits an application returned for
 // revision): the form is checked in full (each missing required field and
-// attachment named), the enterprise's eligibility and the call's window
+// each required attachment without a stored file named), the enterprise's eligibility and the call's window
 // too, and nothing is written on error. key is the form's idempotency
 // token: a second submit with the same key (a double click, a retry)
 // returns the application as the first one left it, with one history row.

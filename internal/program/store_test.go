@@ -32,11 +32,16 @@ func TestDistrictPlanScenario(t *testing.T) {
 				t.Fatalf("draft %d: %v", i, err)
 			}
 			// Auto-save twice: a partial answer first.
-			if _, err := e.s.SaveDraft(ctx, u, a.ID, map[string]string{"project_name": "草稿"}, nil); err != nil {
+			if _, err := e.s.SaveDraft(ctx, u, a.ID, map[string]string{"project_name": "草稿"}); err != nil {
 				t.Fatal(err)
 			}
-			if a, err = e.s.SaveDraft(ctx, u, a.ID, goodAnswers(i), goodAttachments()); err != nil {
+			if a, err = e.s.SaveDraft(ctx, u, a.ID, goodAnswers(i)); err != nil {
 				t.Fatal(err)
+			}
+			if i == 0 {
+				e.upload(t, u, a.ID, "license") // the budget sheet comes later
+			} else {
+				e.upload(t, u, a.ID, "license", "budget_sheet")
 			}
 			apps[i] = a
 		}
@@ -44,7 +49,7 @@ func TestDistrictPlanScenario(t *testing.T) {
 		// Bad input: a required field missing is named, nothing written.
 		missing := goodAnswers(0)
 		delete(missing, "summary")
-		if _, err := e.s.SaveDraft(ctx, e.users[0], apps[0].ID, missing, map[string][]string{"license": {"执照.pdf"}}); err != nil {
+		if _, err := e.s.SaveDraft(ctx, e.users[0], apps[0].ID, missing); err != nil {
 			t.Fatal(err)
 		}
 		historyBefore := count(t, d, `SELECT COUNT(*) FROM workflow_history`)
@@ -58,12 +63,13 @@ func TestDistrictPlanScenario(t *testing.T) {
 			count(t, d, `SELECT COUNT(*) FROM idempotency_keys`) != 0 {
 			t.Fatalf("refused submit wrote: state %s", got.State)
 		}
-		if _, err := e.s.SaveDraft(ctx, e.users[0], apps[0].ID, goodAnswers(0), goodAttachments()); err != nil {
+		if _, err := e.s.SaveDraft(ctx, e.users[0], apps[0].ID, goodAnswers(0)); err != nil {
 			t.Fatal(err)
 		}
+		e.upload(t, e.users[0], apps[0].ID, "budget_sheet")
 
 		// Loose auto-save still refuses unknown keys.
-		if _, err := e.s.SaveDraft(ctx, e.users[1], apps[1].ID, map[string]string{"nope": "x"}, nil); i18n.ErrorCode(err) != i18n.Invalid {
+		if _, err := e.s.SaveDraft(ctx, e.users[1], apps[1].ID, map[string]string{"nope": "x"}); i18n.ErrorCode(err) != i18n.Invalid {
 			t.Errorf("save with an unknown key: %v", err)
 		}
 
@@ -98,9 +104,10 @@ func TestDistrictPlanScenario(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.s.SaveDraft(ctx, e.users[12], late.ID, goodAnswers(12), goodAttachments()); err != nil {
+		if _, err := e.s.SaveDraft(ctx, e.users[12], late.ID, goodAnswers(12)); err != nil {
 			t.Fatal(err)
 		}
+		e.upload(t, e.users[12], late.ID, "license", "budget_sheet")
 		e.clock.set(t, "2026-09-20 17:31")
 		if _, err := e.s.Submit(ctx, e.users[12], late.ID, "tok-late"); key(err) != "program.window.closed" {
 			t.Errorf("submit after the grace: %v", err)
@@ -115,7 +122,7 @@ func TestDistrictPlanScenario(t *testing.T) {
 				t.Errorf("%s withdraws another's application: %v", u.Username, err)
 			}
 		}
-		if _, err := e.s.SaveDraft(ctx, e.users[1], apps[0].ID, goodAnswers(0), nil); i18n.ErrorCode(err) != i18n.NotFound {
+		if _, err := e.s.SaveDraft(ctx, e.users[1], apps[0].ID, goodAnswers(0)); i18n.ErrorCode(err) != i18n.NotFound {
 			t.Errorf("another enterprise saves: %v", err)
 		}
 		if list, total, err := e.s.Applications(ctx, e.users[1], program.AppFilter{CallID: call.ID}); err != nil || total != 1 || list[0].ID != apps[1].ID {
@@ -149,7 +156,7 @@ func TestDistrictPlanScenario(t *testing.T) {
 		}
 		fixed := goodAnswers(4)
 		fixed["summary"] = "面向食品加工的智能化改造，创新点为视觉检测。"
-		if _, err := e.s.SaveDraft(ctx, e.users[4], ret.ID, fixed, goodAttachments()); err != nil {
+		if _, err := e.s.SaveDraft(ctx, e.users[4], ret.ID, fixed); err != nil {
 			t.Fatal(err)
 		}
 		if apps[4], err = e.s.Submit(ctx, e.users[4], ret.ID, "tok-re"); err != nil || apps[4].State != "formal_review" {
