@@ -136,7 +136,7 @@ func (a programReviews) Done(ctx context.Context, applicationID int64) (bool, *b
 	if !p.Closed() || p.Result == nil {
 		return false, nil, nil
 	}
-	return true, new(big.Rat).SetFloat64(p.Result.TrimmedMean), nil
+	return true, trimmedMean(p.Result), nil
 }
 
 // Draw draws the panel of an application, the applying enterprise being
@@ -181,4 +181,25 @@ func reviewSubjects(s *program.Service) review.Subjects {
 		}
 		return out, nil
 	}
+}
+
+// trimmedMean is the panel's trimmed mean as an exact fraction, from the
+// experts' integer totals (the Result's float is for display).
+func trimmedMean(r *review.Result) *big.Rat {
+	totals := make([]int, 0, len(r.Totals))
+	for _, t := range r.Totals {
+		totals = append(totals, t)
+	}
+	slices.Sort(totals)
+	if r.Trimmed && len(totals) > 2 {
+		totals = totals[1 : len(totals)-1]
+	}
+	if len(totals) == 0 {
+		return new(big.Rat)
+	}
+	sum := 0
+	for _, t := range totals {
+		sum += t
+	}
+	return big.NewRat(int64(sum), int64(len(totals)))
 }
