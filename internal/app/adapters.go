@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"kejiju/internal/auth"
+	"kejiju/internal/award"
 	"kejiju/internal/calendar"
 	"kejiju/internal/db"
 	"kejiju/internal/enterprise"
@@ -202,4 +203,16 @@ func trimmedMean(r *review.Result) *big.Rat {
 		sum += t
 	}
 	return big.NewRat(int64(sum), int64(len(totals)))
+}
+
+// awardEnterprises names a nominated enterprise and its region, in the
+// caller's scope.
+type awardEnterprises struct{ s *enterprise.Service }
+
+func (a awardEnterprises) Unit(ctx context.Context, u *auth.User, id int64) (award.Unit, error) {
+	e, err := a.s.Get(ctx, u, id)
+	if err != nil {
+		return award.Unit{}, err
+	}
+	return award.Unit{Name: e.Name, RegionCode: e.RegionCode}, nil
 }

@@ -18,6 +18,7 @@ import (
 	"kejiju/internal/admin"
 	"kejiju/internal/audit"
 	"kejiju/internal/auth"
+	"kejiju/internal/award"
 	"kejiju/internal/calendar"
 	"kejiju/internal/db"
 	"kejiju/internal/enterprise"
@@ -157,6 +158,11 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 	rev.Routes(routes)
 	nav = append(nav, review.Nav()...)
 	tmpls = append(tmpls, review.Templates())
+
+	aw := &award.Handlers{Service: &award.Service{DB: a.DB, Audit: a.Audit, Enterprises: awardEnterprises{ent.Service}, Calendar: a.Calendar}}
+	aw.Routes(routes)
+	nav = append(nav, award.Nav()...)
+	tmpls = append(tmpls, award.Templates())
 
 	vis := &visit.Handlers{Service: &visit.Service{DB: a.DB, Audit: a.Audit, Enterprises: visitEnterprises{ent.Service}, Calendar: a.Calendar}, Regions: a.Regions}
 	vis.Routes(routes)

@@ -87,13 +87,16 @@ const (
 	// PermReview lets an expert open, declare on and score their own panel
 	// seats; the review store decides which seats are theirs.
 	PermReview Permission = "review.score"
+	// PermNominate nominates achievements for awards: an enterprise its own,
+	// staff any enterprise in scope.
+	PermNominate Permission = "award.nominate"
 )
 
 var grants = map[Role][]Permission{
-	Director:   {PermDashboard, PermRegionView, PermWrite, PermIdentOverride, PermCalendar, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit, PermProgramManage, PermProgramApprove, PermAwardManage, PermAwardApprove, PermReviewManage},
-	Staff:      {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit, PermProgramManage, PermAwardManage, PermReviewManage},
+	Director:   {PermDashboard, PermRegionView, PermWrite, PermIdentOverride, PermCalendar, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit, PermProgramManage, PermProgramApprove, PermAwardManage, PermAwardApprove, PermReviewManage, PermNominate},
+	Staff:      {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit, PermProgramManage, PermAwardManage, PermReviewManage, PermNominate},
 	Finance:    {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView, PermFinancePay},
-	Enterprise: {PermWrite, PermEnterpriseView, PermNeedSubmit, PermApply},
+	Enterprise: {PermWrite, PermEnterpriseView, PermNeedSubmit, PermApply, PermNominate},
 	Expert:     {PermWrite, PermReview},
 	Assistant:  {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView},
 	CityViewer: {PermDashboard, PermRegionView, PermEnterpriseView},
