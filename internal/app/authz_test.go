@@ -206,6 +206,12 @@ var routePolicy = map[string]string{
 	"POST /account/tokens":                            "loggedin",
 	"POST /account/tokens/{id}/revoke":                "loggedin",
 	"GET /api/v1/me":                                  "loggedin",
+
+	// Supervision of major projects (program).
+	"GET /supervision":                                       "program.manage",
+	"POST /applications/{id}/milestones/{index}":             "business.write",
+	"POST /applications/{id}/inspections":                    "program.manage",
+	"POST /applications/{id}/inspections/{inspection}/close": "program.manage",
 }
 
 // matrixRoles are the people of the matrix: one account per role, plus

@@ -343,6 +343,8 @@ type appPage struct {
 	Files      map[string][]*File
 	MaxPerSlot int
 	MaxMB      int64
+	// Sup is the supervision section of a signed project (nil before).
+	Sup *supervisionSection
 }
 
 // CanUpload reports whether the owner may add a file to slot now.
@@ -384,6 +386,9 @@ func (h *Handlers) appPage(r *http.Request, id int64) (*appPage, error) {
 		d.Files[f.Slot] = append(d.Files[f.Slot], f)
 	}
 	if d.History, err = workflow.History(r.Context(), h.Service.DB, objectType, a.ID); err != nil {
+		return nil, err
+	}
+	if d.Sup, err = h.supervisionOfPage(r, u, a); err != nil {
 		return nil, err
 	}
 	if h.Service.Panels != nil && CanManage(u) && u.Can(auth.PermReviewManage) {

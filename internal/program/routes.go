@@ -28,6 +28,12 @@ func Templates() web.Templates {
 // logged-in user and the service decides by the application's data scope,
 // so that an expert with a signed seat (who has no PermEnterpriseView)
 // reads the files as staff and the owner do, and anyone else gets 404.
+// Supervision (重大项目督查): the list takes PermProgramManage (staff and
+// the director; the city viewer and enterprises do not get it, and read a
+// project's supervision section on its application page, read-only, within
+// their scope); recording a milestone done takes PermWrite (the service
+// allows staff and the project's enterprise); inspections and closing
+// their rectifications take PermProgramManage.
 func (h *Handlers) Routes(rs *web.Routes) {
 	rs.Page("GET /calls", auth.PermEnterpriseView, h.calls)
 	rs.Page("POST /calls", auth.PermProgramManage, h.createCall)
@@ -49,6 +55,10 @@ func (h *Handlers) Routes(rs *web.Routes) {
 	rs.Page("POST /applications/{id}/attachments", auth.PermApply, h.uploadAttachment)
 	rs.Page("GET /attachments/{id}", web.LoggedIn, h.downloadAttachment)
 	rs.Page("POST /attachments/{id}/delete", auth.PermApply, h.deleteAttachment)
+	rs.Page("GET /supervision", auth.PermProgramManage, h.supervision)
+	rs.Page("POST /applications/{id}/milestones/{index}", auth.PermWrite, h.recordMilestone)
+	rs.Page("POST /applications/{id}/inspections", auth.PermProgramManage, h.recordInspection)
+	rs.Page("POST /applications/{id}/inspections/{inspection}/close", auth.PermProgramManage, h.closeRectification)
 
 	rs.API("GET /api/v1/calls", auth.PermEnterpriseView, "List the calls for applications the caller may see (?year=&type=&status=&limit=&offset=)", h.apiCalls)
 	rs.API("POST /api/v1/calls", auth.PermProgramManage, `Create a call (a draft; "open": true publishes it)`, h.apiCreateCall)
@@ -66,6 +76,7 @@ func Nav() []web.NavItem {
 	return []web.NavItem{
 		{Group: "nav.group.program", Key: "nav.calls", Href: "/calls", Perm: auth.PermEnterpriseView},
 		{Group: "nav.group.program", Key: "nav.applications", Href: "/applications", Perm: auth.PermProgramManage},
+		{Group: "nav.group.program", Key: "nav.supervision", Href: "/supervision", Perm: auth.PermProgramManage},
 		{Group: "nav.group.program", Key: "nav.my_applications", Href: "/applications?mine=1", Perm: auth.PermApply},
 	}
 }
