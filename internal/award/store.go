@@ -96,23 +96,6 @@ func limit(n int) int {
 
 func page(lim, off int) string { return fmt.Sprintf(` LIMIT %d OFFSET %d`, limit(lim), max(off, 0)) }
 
-// query collects the conditions and arguments of a list query; "?" in a
-// condition becomes the next numbered placeholder.
-type query struct {
-	where []string
-	args  []any
-}
-
-func (q *query) add(cond string, vs ...any) {
-	for _, v := range vs {
-		q.args = append(q.args, v)
-		cond = strings.Replace(cond, "?", "$"+strconv.Itoa(len(q.args)), 1)
-	}
-	q.where = append(q.where, cond)
-}
-
-func (q *query) String() string { return strings.Join(q.where, " AND ") }
-
 func idText(id int64) string { return strconv.FormatInt(id, 10) }
 
 // today is the current date in Beijing in tx.
@@ -140,19 +123,19 @@ func scanRound(sc interface{ Scan(...any) error }, extra ...any) (*Round, error)
 // roundScope adds u's view of rounds to q: staff see the rounds of their
 // regions; an enterprise user sees the rounds of the district it belongs
 // to (its user's region lies under the round's region).
-func roundScope(u *auth.User, q *query) {
+func roundScope(u *auth.User, q *db.Where) {
 	if isEnterprise(u) {
-		q.add(`? LIKE r.region_code || '%'`, u.RegionCode)
+		q.Add(`? LIKE r.region_code || '%'`, u.RegionCode)
 		return
 	}
-	q.where = append(q.where, u.Scope().Where(auth.Columns{Region: "r.region_code"}, &q.args))
+	q.AddNumbered(u.Scope().Where(auth.Columns{Region: "r.region_code"}, &q.Args))
 }
 
 func (s *Service) getRound(ctx context.Context, dbq db.Querier, u *auth.User, id int64) (*Round, error) {
-	q := &query{}
-	q.add("r.id = ?", id)
+	q := &db.Where{}
+	q.Add("r.id = ?", id)
 	roundScope(u, q)
-	r, err := scanRound(dbq.QueryRowContext(ctx, `SELECT `+roundColumns+` FROM award_rounds r WHERE `+q.String(), q.args...))
+	r, err := scanRound(dbq.QueryRowContext(ctx, `SELECT `+roundColumns+` FROM award_rounds r WHERE `+q.SQL(), q.Args...))
 	if db.IsNoRows(err) {
 		return nil, notFound
 	}
@@ -178,13 +161,13 @@ func (s *Service) Round(ctx context.Context, u *auth.User, id int64) (*Round, er
 
 // Rounds returns the rounds u may see (of year, when not 0), newest first.
 func (s *Service) Rounds(ctx context.Context, u *auth.User, year, lim, off int) ([]*Round, int, error) {
-	q := &query{}
+	q := &db.Where{}
 	roundScope(u, q)
 	if year > 0 {
-		q.add("r.year = ?", year)
+		q.Add("r.year = ?", year)
 	}
-	rows, err := s.DB.QueryContext(ctx, `SELECT `+roundColumns+`, COUNT(*) OVER () FROM award_rounds r WHERE `+q.String()+
-		` ORDER BY r.year DESC, r.id DESC`+page(lim, off), q.args...)
+	rows, err := s.DB.QueryContext(ctx, `SELECT `+roundColumns+`, COUNT(*) OVER () FROM award_rounds r WHERE `+q.SQL()+
+		` ORDER BY r.year DESC, r.id DESC`+page(lim, off), q.Args...)
 	if err != nil {
 		return nil, 0, db.Normalize(err)
 	}
@@ -360,16 +343,16 @@ type Filter struct {
 // Nominations returns the nominations in u's scope that match f (an
 // enterprise user's own only), newest first.
 func (s *Service) Nominations(ctx context.Context, u *auth.User, f Filter) ([]*Nomination, int, error) {
-	q := &query{}
-	q.where = append(q.where, u.Scope().Where(nomScope, &q.args))
+	q := &db.Where{}
+	q.AddNumbered(u.Scope().Where(nomScope, &q.Args))
 	if f.RoundID > 0 {
-		q.add("n.round_id = ?", f.RoundID)
+		q.Add("n.round_id = ?", f.RoundID)
 	}
 	if f.State != "" {
-		q.add("n.state = ?", f.State)
+		q.Add("n.state = ?", f.State)
 	}
-	rows, err := s.DB.QueryContext(ctx, `SELECT `+nomColumns+`, COUNT(*) OVER ()`+nomFrom+` WHERE `+q.String()+
-		` ORDER BY n.id DESC`+page(f.Limit, f.Offset), q.args...)
+	rows, err := s.DB.QueryContext(ctx, `SELECT `+nomColumns+`, COUNT(*) OVER ()`+nomFrom+` WHERE `+q.SQL()+
+		` ORDER BY n.id DESC`+page(f.Limit, f.Offset), q.Args...)
 	if err != nil {
 		return nil, 0, db.Normalize(err)
 	}

@@ -100,23 +100,6 @@ func limit(n int) int {
 
 func page(lim, off int) string { return fmt.Sprintf(` LIMIT %d OFFSET %d`, limit(lim), max(off, 0)) }
 
-// query collects the conditions and arguments of a list query; "?" in a
-// condition becomes the next numbered placeholder.
-type query struct {
-	where []string
-	args  []any
-}
-
-func (q *query) add(cond string, vs ...any) {
-	for _, v := range vs {
-		q.args = append(q.args, v)
-		cond = strings.Replace(cond, "?", "$"+strconv.Itoa(len(q.args)), 1)
-	}
-	q.where = append(q.where, cond)
-}
-
-func (q *query) String() string { return strings.Join(q.where, " AND ") }
-
 // --- Calls ---
 
 const callColumns = `c.id, c.region_code, c.type, c.year, c.title, c.status, c.opens_at, c.closes_at, c.grace_minutes,
@@ -145,19 +128,19 @@ func scanCall(sc interface{ Scan(...any) error }, extra ...any) (*Call, error) {
 // callScope adds u's view of calls to q: staff see the calls of their
 // regions; an enterprise user sees the published calls of the district it
 // belongs to (its user's region lies under the call's region).
-func callScope(u *auth.User, q *query) {
+func callScope(u *auth.User, q *db.Where) {
 	if isEnterprise(u) {
-		q.add(`c.status <> 'draft' AND ? LIKE c.region_code || '%'`, u.RegionCode)
+		q.Add(`c.status <> 'draft' AND ? LIKE c.region_code || '%'`, u.RegionCode)
 		return
 	}
-	q.where = append(q.where, u.Scope().Where(auth.Columns{Region: "c.region_code"}, &q.args))
+	q.AddNumbered(u.Scope().Where(auth.Columns{Region: "c.region_code"}, &q.Args))
 }
 
 func (s *Service) getCall(ctx context.Context, dbq db.Querier, u *auth.User, id int64) (*Call, error) {
-	q := &query{}
-	q.add("c.id = ?", id)
+	q := &db.Where{}
+	q.Add("c.id = ?", id)
 	callScope(u, q)
-	c, err := scanCall(dbq.QueryRowContext(ctx, `SELECT `+callColumns+` FROM program_calls c WHERE `+q.String(), q.args...))
+	c, err := scanCall(dbq.QueryRowContext(ctx, `SELECT `+callColumns+` FROM program_calls c WHERE `+q.SQL(), q.Args...))
 	if db.IsNoRows(err) {
 		return nil, notFound
 	}
@@ -185,19 +168,19 @@ type CallFilter struct {
 // Calls returns the calls u may see that match f, newest first, and their
 // total.
 func (s *Service) Calls(ctx context.Context, u *auth.User, f CallFilter) ([]*Call, int, error) {
-	q := &query{}
+	q := &db.Where{}
 	callScope(u, q)
 	if f.Year > 0 {
-		q.add("c.year = ?", f.Year)
+		q.Add("c.year = ?", f.Year)
 	}
 	if f.Type != "" {
-		q.add("c.type = ?", f.Type)
+		q.Add("c.type = ?", f.Type)
 	}
 	if f.Status != "" {
-		q.add("c.status = ?", f.Status)
+		q.Add("c.status = ?", f.Status)
 	}
-	rows, err := s.DB.QueryContext(ctx, `SELECT `+callColumns+`, COUNT(*) OVER () FROM program_calls c WHERE `+q.String()+
-		` ORDER BY c.year DESC, c.opens_at DESC, c.id DESC`+page(f.Limit, f.Offset), q.args...)
+	rows, err := s.DB.QueryContext(ctx, `SELECT `+callColumns+`, COUNT(*) OVER () FROM program_calls c WHERE `+q.SQL()+
+		` ORDER BY c.year DESC, c.opens_at DESC, c.id DESC`+page(f.Limit, f.Offset), q.Args...)
 	if err != nil {
 		return nil, 0, db.Normalize(err)
 	}
@@ -493,16 +476,16 @@ type AppFilter struct {
 // Applications returns the applications in u's scope that match f (an
 // enterprise user's own only), ranked ones by rank, then newest first.
 func (s *Service) Applications(ctx context.Context, u *auth.User, f AppFilter) ([]*Application, int, error) {
-	q := &query{}
-	q.where = append(q.where, u.Scope().Where(appScope, &q.args))
+	q := &db.Where{}
+	q.AddNumbered(u.Scope().Where(appScope, &q.Args))
 	if f.CallID > 0 {
-		q.add("a.call_id = ?", f.CallID)
+		q.Add("a.call_id = ?", f.CallID)
 	}
 	if f.State != "" {
-		q.add("a.state = ?", f.State)
+		q.Add("a.state = ?", f.State)
 	}
-	rows, err := s.DB.QueryContext(ctx, `SELECT `+appColumns+`, COUNT(*) OVER ()`+appFrom+` WHERE `+q.String()+
-		` ORDER BY CASE WHEN a.rank_no > 0 THEN 0 ELSE 1 END, a.rank_no, a.id DESC`+page(f.Limit, f.Offset), q.args...)
+	rows, err := s.DB.QueryContext(ctx, `SELECT `+appColumns+`, COUNT(*) OVER ()`+appFrom+` WHERE `+q.SQL()+
+		` ORDER BY CASE WHEN a.rank_no > 0 THEN 0 ELSE 1 END, a.rank_no, a.id DESC`+page(f.Limit, f.Offset), q.Args...)
 	if err != nil {
 		return nil, 0, db.Normalize(err)
 	}

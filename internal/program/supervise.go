@@ -262,11 +262,11 @@ func (s *Service) Supervision(ctx context.Context, u *auth.User, f SupervisionFi
 	if len(types) == 0 {
 		types = SupervisionTypes
 	}
-	q := &query{}
-	q.where = append(q.where, u.Scope().Where(appScope, &q.args))
-	q.add(`a.state IN (`+marks(len(SupervisedStates))+`)`, anys(SupervisedStates)...)
-	q.add(`c.type IN (`+marks(len(types))+`)`, anys(types)...)
-	rows, err := s.DB.QueryContext(ctx, `SELECT `+appColumns+`, c.type`+appFrom+` WHERE `+q.String()+` ORDER BY a.id`, q.args...)
+	q := &db.Where{}
+	q.AddNumbered(u.Scope().Where(appScope, &q.Args))
+	q.Add(`a.state IN (`+marks(len(SupervisedStates))+`)`, anys(SupervisedStates)...)
+	q.Add(`c.type IN (`+marks(len(types))+`)`, anys(types)...)
+	rows, err := s.DB.QueryContext(ctx, `SELECT `+appColumns+`, c.type`+appFrom+` WHERE `+q.SQL()+` ORDER BY a.id`, q.Args...)
 	if err != nil {
 		return nil, db.Normalize(err)
 	}

@@ -68,32 +68,32 @@ var matchSorts = map[string]string{
 func (s *Service) Matches(ctx context.Context, u *auth.User, f MatchFilter) ([]*Match, int, error) {
 	q := scoped(u, matchScope)
 	if !f.From.IsZero() {
-		q.add("m.event_date >= ?", f.From)
+		q.Add("m.event_date >= ?", f.From)
 	}
 	if !f.To.IsZero() {
-		q.add("m.event_date <= ?", f.To)
+		q.Add("m.event_date <= ?", f.To)
 	}
 	if f.RegionCode != "" {
-		q.add(`m.region_code LIKE ? ESCAPE '\'`, escapeLike(f.RegionCode)+"%")
+		q.Add(`m.region_code LIKE ? ESCAPE '\'`, escapeLike(f.RegionCode)+"%")
 	}
 	if f.EnterpriseID > 0 {
-		q.add("m.enterprise_id = ?", f.EnterpriseID)
+		q.Add("m.enterprise_id = ?", f.EnterpriseID)
 	}
 	if f.NeedID > 0 {
-		q.add("m.need_id = ?", f.NeedID)
+		q.Add("m.need_id = ?", f.NeedID)
 	}
 	switch f.Agreement {
 	case "1":
-		q.add("m.agreement = ?", true)
+		q.Add("m.agreement = ?", true)
 	case "0":
-		q.add("m.agreement = ?", false)
+		q.Add("m.agreement = ?", false)
 	}
 	if t := clean(f.Query); t != "" {
 		like := "%" + escapeLike(t) + "%"
-		q.add(`(m.enterprise_name LIKE ? ESCAPE '\' OR m.partner LIKE ? ESCAPE '\' OR m.topic LIKE ? ESCAPE '\')`, like, like, like)
+		q.Add(`(m.enterprise_name LIKE ? ESCAPE '\' OR m.partner LIKE ? ESCAPE '\' OR m.topic LIKE ? ESCAPE '\')`, like, like, like)
 	}
-	rows, err := s.DB.QueryContext(ctx, `SELECT `+matchColumns+`, COUNT(*) OVER () FROM matchmakings m WHERE `+q.String()+
-		` ORDER BY `+sortOf(matchSorts, f.Sort, "m.event_date DESC, m.id DESC")+page(f.Limit, f.Offset), q.args...)
+	rows, err := s.DB.QueryContext(ctx, `SELECT `+matchColumns+`, COUNT(*) OVER () FROM matchmakings m WHERE `+q.SQL()+
+		` ORDER BY `+sortOf(matchSorts, f.Sort, "m.event_date DESC, m.id DESC")+page(f.Limit, f.Offset), q.Args...)
 	if err != nil {
 		return nil, 0, db.Normalize(err)
 	}

@@ -71,34 +71,34 @@ var needSorts = map[string]string{
 // statusOrder sorts needs by their place in the status machine.
 const statusOrder = `CASE n.status WHEN 'collected' THEN 1 WHEN 'forwarded' THEN 2 WHEN 'matched' THEN 3 WHEN 'solved' THEN 4 ELSE 5 END`
 
-func needQuery(u *auth.User, f NeedFilter) *query {
+func needQuery(u *auth.User, f NeedFilter) *db.Where {
 	q := scoped(u, needScope)
 	for _, c := range [][2]string{{"n.status = ?", f.Status}, {"n.category = ?", f.Category}, {"n.source = ?", f.Source}} {
 		if c[1] != "" {
-			q.add(c[0], c[1])
+			q.Add(c[0], c[1])
 		}
 	}
 	if f.RegionCode != "" {
-		q.add(`n.region_code LIKE ? ESCAPE '\'`, escapeLike(f.RegionCode)+"%")
+		q.Add(`n.region_code LIKE ? ESCAPE '\'`, escapeLike(f.RegionCode)+"%")
 	}
 	if f.EnterpriseID > 0 {
-		q.add("n.enterprise_id = ?", f.EnterpriseID)
+		q.Add("n.enterprise_id = ?", f.EnterpriseID)
 	}
 	if f.VisitID > 0 {
-		q.add("n.visit_id = ?", f.VisitID)
+		q.Add("n.visit_id = ?", f.VisitID)
 	}
 	if f.BatchID > 0 {
-		q.add("n.id IN (SELECT need_id FROM need_batch_items WHERE batch_id = ?)", f.BatchID)
+		q.Add("n.id IN (SELECT need_id FROM need_batch_items WHERE batch_id = ?)", f.BatchID)
 	}
 	if !f.From.IsZero() {
-		q.add("n.collected_on >= ?", f.From)
+		q.Add("n.collected_on >= ?", f.From)
 	}
 	if !f.To.IsZero() {
-		q.add("n.collected_on <= ?", f.To)
+		q.Add("n.collected_on <= ?", f.To)
 	}
 	if t := clean(f.Query); t != "" {
 		like := "%" + escapeLike(t) + "%"
-		q.add(`(n.title LIKE ? ESCAPE '\' OR n.enterprise_name LIKE ? ESCAPE '\' OR n.credit_code LIKE ? ESCAPE '\')`, like, like, strings.ToUpper(like))
+		q.Add(`(n.title LIKE ? ESCAPE '\' OR n.enterprise_name LIKE ? ESCAPE '\' OR n.credit_code LIKE ? ESCAPE '\')`, like, like, strings.ToUpper(like))
 	}
 	return q
 }
@@ -107,8 +107,8 @@ func needQuery(u *auth.User, f NeedFilter) *query {
 // sorted otherwise, and their total.
 func (s *Service) Needs(ctx context.Context, u *auth.User, f NeedFilter) ([]*Need, int, error) {
 	q := needQuery(u, f)
-	rows, err := s.DB.QueryContext(ctx, `SELECT `+needColumns+`, COUNT(*) OVER () FROM needs n WHERE `+q.String()+
-		` ORDER BY `+sortOf(needSorts, f.Sort, "n.collected_on DESC, n.id DESC")+page(f.Limit, f.Offset), q.args...)
+	rows, err := s.DB.QueryContext(ctx, `SELECT `+needColumns+`, COUNT(*) OVER () FROM needs n WHERE `+q.SQL()+
+		` ORDER BY `+sortOf(needSorts, f.Sort, "n.collected_on DESC, n.id DESC")+page(f.Limit, f.Offset), q.Args...)
 	if err != nil {
 		return nil, 0, db.Normalize(err)
 	}
@@ -415,8 +415,8 @@ func (s *Service) Batch(ctx context.Context, u *auth.User, id int64) (*Batch, er
 // their total.
 func (s *Service) Batches(ctx context.Context, u *auth.User, lim, off int) ([]*Batch, int, error) {
 	q := scoped(u, batchScope)
-	rows, err := s.DB.QueryContext(ctx, `SELECT `+batchColumns+`, COUNT(*) OVER () FROM need_batches b WHERE `+q.String()+
-		` ORDER BY b.sent_on DESC, b.id DESC`+page(lim, off), q.args...)
+	rows, err := s.DB.QueryContext(ctx, `SELECT `+batchColumns+`, COUNT(*) OVER () FROM need_batches b WHERE `+q.SQL()+
+		` ORDER BY b.sent_on DESC, b.id DESC`+page(lim, off), q.Args...)
 	if err != nil {
 		return nil, 0, db.Normalize(err)
 	}

@@ -63,29 +63,12 @@ func mayManage(u *auth.User) error {
 // answer as a record that does not exist.
 var notFound = i18n.E(i18n.NotFound, "error.not_found")
 
-// query collects the conditions and arguments of a list query; "?" in a
-// condition becomes the next numbered placeholder.
-type query struct {
-	where []string
-	args  []any
-}
-
 // scoped starts a query with u's scope over the columns c.
-func scoped(u *auth.User, c auth.Columns) *query {
-	q := &query{}
-	q.where = append(q.where, u.Scope().Where(c, &q.args))
+func scoped(u *auth.User, c auth.Columns) *db.Where {
+	q := &db.Where{}
+	q.AddNumbered(u.Scope().Where(c, &q.Args))
 	return q
 }
-
-func (q *query) add(cond string, vs ...any) {
-	for _, v := range vs {
-		q.args = append(q.args, v)
-		cond = strings.Replace(cond, "?", "$"+strconv.Itoa(len(q.args)), 1)
-	}
-	q.where = append(q.where, cond)
-}
-
-func (q *query) String() string { return strings.Join(q.where, " AND ") }
 
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
@@ -316,23 +299,23 @@ func sortOf(sorts map[string]string, key, def string) string {
 func (s *Service) Visits(ctx context.Context, u *auth.User, f VisitFilter) ([]*Visit, int, error) {
 	q := scoped(u, visitScope)
 	if !f.From.IsZero() {
-		q.add("v.visit_date >= ?", f.From)
+		q.Add("v.visit_date >= ?", f.From)
 	}
 	if !f.To.IsZero() {
-		q.add("v.visit_date <= ?", f.To)
+		q.Add("v.visit_date <= ?", f.To)
 	}
 	if f.RegionCode != "" {
-		q.add(`v.region_code LIKE ? ESCAPE '\'`, escapeLike(f.RegionCode)+"%")
+		q.Add(`v.region_code LIKE ? ESCAPE '\'`, escapeLike(f.RegionCode)+"%")
 	}
 	if f.EnterpriseID > 0 {
-		q.add("v.enterprise_id = ?", f.EnterpriseID)
+		q.Add("v.enterprise_id = ?", f.EnterpriseID)
 	}
 	if t := clean(f.Query); t != "" {
 		like := "%" + escapeLike(t) + "%"
-		q.add(`(v.enterprise_name LIKE ? ESCAPE '\' OR v.credit_code LIKE ? ESCAPE '\' OR v.topics LIKE ? ESCAPE '\')`, like, strings.ToUpper(like), like)
+		q.Add(`(v.enterprise_name LIKE ? ESCAPE '\' OR v.credit_code LIKE ? ESCAPE '\' OR v.topics LIKE ? ESCAPE '\')`, like, strings.ToUpper(like), like)
 	}
-	rows, err := s.DB.QueryContext(ctx, `SELECT `+visitColumns+`, COUNT(*) OVER () FROM visits v WHERE `+q.String()+
-		` ORDER BY `+sortOf(visitSorts, f.Sort, "v.visit_date DESC, v.id DESC")+page(f.Limit, f.Offset), q.args...)
+	rows, err := s.DB.QueryContext(ctx, `SELECT `+visitColumns+`, COUNT(*) OVER () FROM visits v WHERE `+q.SQL()+
+		` ORDER BY `+sortOf(visitSorts, f.Sort, "v.visit_date DESC, v.id DESC")+page(f.Limit, f.Offset), q.Args...)
 	if err != nil {
 		return nil, 0, db.Normalize(err)
 	}
