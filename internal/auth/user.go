@@ -53,6 +53,19 @@ func (u *User) Can(p Permission) bool {
 	return false
 }
 
+// MayWrite returns a Forbidden error unless u may change business data:
+// the write permission and a scope that is not read-only (the city viewer).
+func (u *User) MayWrite() error {
+	if !u.Can(PermWrite) || u.Scope().ReadOnly {
+		return i18n.E(i18n.Forbidden, "error.forbidden")
+	}
+	return nil
+}
+
+// IsEnterprise reports whether u is an enterprise's user, who sees and acts
+// on its own enterprise's records only.
+func (u *User) IsEnterprise() bool { return u.Scope().EnterpriseID > 0 }
+
 // Has reports whether u holds role r.
 func (u *User) Has(r Role) bool { return u != nil && slices.Contains(u.Roles, r) }
 

@@ -371,7 +371,7 @@ func (s *Service) Results(ctx context.Context, u *auth.User, roundID int64) ([]L
 	if err != nil {
 		return nil, nil, err
 	}
-	if isEnterprise(u) {
+	if u.IsEnterprise() {
 		return nil, nil, notFound
 	}
 	held, _, err := s.Nominations(ctx, u, Filter{RoundID: roundID, Limit: 1000})

@@ -404,7 +404,7 @@ type nomForm struct {
 func (h *Handlers) formData(r *http.Request) (nomForm, error) {
 	u := web.UserFrom(r.Context())
 	rs, _, err := h.Service.Rounds(r.Context(), u, 0, 100, 0)
-	return nomForm{Rounds: rs, Staff: !isEnterprise(u)}, err
+	return nomForm{Rounds: rs, Staff: !u.IsEnterprise()}, err
 }
 
 // nomInputOf reads the nomination form: units one a line, contributors one

@@ -40,23 +40,12 @@ func (s *Service) cal() *calendar.Calendar {
 	return s.Calendar.Current()
 }
 
-// isEnterprise reports whether u is an enterprise user, who sees and acts
-// on its own enterprise's nominations only.
-func isEnterprise(u *auth.User) bool { return u.Scope().EnterpriseID > 0 }
-
-func mayWrite(u *auth.User) error {
-	if !u.Can(auth.PermWrite) || u.Scope().ReadOnly {
-		return i18n.E(i18n.Forbidden, "error.forbidden")
-	}
-	return nil
-}
-
 // mayManage refuses users who are not the bureau's award staff.
 func mayManage(u *auth.User) error {
-	if err := mayWrite(u); err != nil {
+	if err := u.MayWrite(); err != nil {
 		return err
 	}
-	if !u.Can(auth.PermAwardManage) || isEnterprise(u) {
+	if !u.Can(auth.PermAwardManage) || u.IsEnterprise() {
 		return i18n.E(i18n.Forbidden, "error.forbidden")
 	}
 	return nil
@@ -65,10 +54,10 @@ func mayManage(u *auth.User) error {
 // mayNominate refuses users who may not nominate: an enterprise's users
 // (PermApply, for their own enterprise) and award staff.
 func mayNominate(u *auth.User) error {
-	if err := mayWrite(u); err != nil {
+	if err := u.MayWrite(); err != nil {
 		return err
 	}
-	if isEnterprise(u) && u.Can(auth.PermApply) {
+	if u.IsEnterprise() && u.Can(auth.PermApply) {
 		return nil
 	}
 	return mayManage(u)
@@ -82,7 +71,7 @@ func CanNominate(u *auth.User) bool { return mayNominate(u) == nil }
 
 // CanApprove reports whether u confirms or refuses awards (the director).
 func CanApprove(u *auth.User) bool {
-	return mayWrite(u) == nil && u.Can(auth.PermAwardApprove) && !isEnterprise(u)
+	return u.MayWrite() == nil && u.Can(auth.PermAwardApprove) && !u.IsEnterprise()
 }
 
 var notFound = i18n.E(i18n.NotFound, "error.not_found")
@@ -124,7 +113,7 @@ func scanRound(sc interface{ Scan(...any) error }, extra ...any) (*Round, error)
 // regions; an enterprise user sees the rounds of the district it belongs
 // to (its user's region lies under the round's region).
 func roundScope(u *auth.User, q *db.Where) {
-	if isEnterprise(u) {
+	if u.IsEnterprise() {
 		q.Add(`? LIKE r.region_code || '%'`, u.RegionCode)
 		return
 	}
@@ -275,7 +264,7 @@ func (s *Service) getNom(ctx context.Context, q db.Querier, u *auth.User, id int
 	if err != nil {
 		return nil, db.Normalize(err)
 	}
-	if !isEnterprise(u) {
+	if !u.IsEnterprise() {
 		if n.Votes, err = votes(ctx, q, n.ID); err != nil {
 			return nil, err
 		}
@@ -372,7 +361,7 @@ func (s *Service) Nominations(ctx context.Context, u *auth.User, f Filter) ([]*N
 // owner reports whether u is n's nominator: a user of its enterprise, or
 // the staff member who nominated it.
 func owner(u *auth.User, n *Nomination) bool {
-	if isEnterprise(u) {
+	if u.IsEnterprise() {
 		return u.Scope().EnterpriseID == n.EnterpriseID
 	}
 	return n.NominatorKind == ByStaff && n.NominatedBy == u.ID && u.Can(auth.PermAwardManage)
@@ -433,7 +422,7 @@ func (s *Service) Nominate(ctx context.Context, u *auth.User, in NominationInput
 		return nil, err
 	}
 	kind := ByStaff
-	if isEnterprise(u) {
+	if u.IsEnterprise() {
 		kind, in.EnterpriseID = ByEnterprise, u.Scope().EnterpriseID
 	}
 	r, err := s.getRound(ctx, s.DB, u, in.RoundID)
@@ -551,7 +540,7 @@ func (s *Service) Session(ctx context.Context, u *auth.User, roundID int64) (*Se
 	if _, err := s.getRound(ctx, s.DB, u, roundID); err != nil {
 		return nil, err
 	}
-	if isEnterprise(u) {
+	if u.IsEnterprise() {
 		return nil, notFound
 	}
 	return sessionOf(ctx, s.DB, roundID)

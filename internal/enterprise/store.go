@@ -29,17 +29,9 @@ type Service struct {
 	Accounts *auth.Service
 }
 
-// mayWrite refuses read-only users and users without the write permission.
-func mayWrite(u *auth.User) error {
-	if !u.Can(auth.PermWrite) || u.Scope().ReadOnly {
-		return i18n.E(i18n.Forbidden, "error.forbidden")
-	}
-	return nil
-}
-
 // mayManage refuses users who may not register, import, merge or certify.
 func mayManage(u *auth.User) error {
-	if err := mayWrite(u); err != nil {
+	if err := u.MayWrite(); err != nil {
 		return err
 	}
 	if !u.Can(auth.PermEnterpriseManage) {
@@ -332,7 +324,7 @@ func insertWith(ctx context.Context, tx *db.Tx, q rowQuerier, in Input) (*Enterp
 // Update changes a record. version is the version the editor saw; if
 // someone saved in between, the change is refused as a conflict.
 func (s *Service) Update(ctx context.Context, u *auth.User, id int64, version int, in Input, reason string) (*Enterprise, error) {
-	if err := mayWrite(u); err != nil {
+	if err := u.MayWrite(); err != nil {
 		return nil, err
 	}
 	var e *Enterprise
@@ -586,7 +578,7 @@ func checkYear(y Year, thisYear int) i18n.Problems {
 // SaveYear stores the facts of one year: staff for records in their scope,
 // an enterprise user for its own.
 func (s *Service) SaveYear(ctx context.Context, u *auth.User, y Year, reason string) error {
-	if err := mayWrite(u); err != nil {
+	if err := u.MayWrite(); err != nil {
 		return err
 	}
 	if p := checkYear(y, calendar.Today(nil).Year); len(p) > 0 {

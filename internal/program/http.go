@@ -213,7 +213,7 @@ func (h *Handlers) showCall(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u := web.UserFrom(r.Context())
-	d := callPage{C: c, Manage: CanManage(u), Approve: u.Can(auth.PermProgramApprove) && !isEnterprise(u), Apply: CanApply(u)}
+	d := callPage{C: c, Manage: CanManage(u), Approve: u.Can(auth.PermProgramApprove) && !u.IsEnterprise(), Apply: CanApply(u)}
 	if d.Apps, _, err = h.Service.Applications(r.Context(), u, AppFilter{CallID: c.ID, State: r.URL.Query().Get("state"), Limit: 1000}); err != nil {
 		return err
 	}
@@ -316,7 +316,7 @@ func (h *Handlers) applications(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.Total = total
 	title := "nav.applications"
-	if isEnterprise(u) {
+	if u.IsEnterprise() {
 		title = "nav.my_applications"
 	}
 	return h.Web.Render(w, r, "program/applications.html", title, appList{Items: items, Page: p, State: f.State, CallID: callID,

@@ -50,23 +50,12 @@ func (s *Service) cal() *calendar.Calendar {
 // Cal returns the holiday calendar in force.
 func (s *Service) Cal() *calendar.Calendar { return s.cal() }
 
-// isEnterprise reports whether u is an enterprise user, who sees and
-// acts on its own enterprise's applications only.
-func isEnterprise(u *auth.User) bool { return u.Scope().EnterpriseID > 0 }
-
-func mayWrite(u *auth.User) error {
-	if !u.Can(auth.PermWrite) || u.Scope().ReadOnly {
-		return i18n.E(i18n.Forbidden, "error.forbidden")
-	}
-	return nil
-}
-
 // mayManage refuses users who are not the bureau's programme staff.
 func mayManage(u *auth.User) error {
-	if err := mayWrite(u); err != nil {
+	if err := u.MayWrite(); err != nil {
 		return err
 	}
-	if !u.Can(auth.PermProgramManage) || isEnterprise(u) {
+	if !u.Can(auth.PermProgramManage) || u.IsEnterprise() {
 		return i18n.E(i18n.Forbidden, "error.forbidden")
 	}
 	return nil
@@ -74,10 +63,10 @@ func mayManage(u *auth.User) error {
 
 // mayApply refuses users who are not an enterprise's users.
 func mayApply(u *auth.User) error {
-	if err := mayWrite(u); err != nil {
+	if err := u.MayWrite(); err != nil {
 		return err
 	}
-	if !isEnterprise(u) {
+	if !u.IsEnterprise() {
 		return i18n.E(i18n.Forbidden, "error.forbidden")
 	}
 	return nil
@@ -129,7 +118,7 @@ func scanCall(sc interface{ Scan(...any) error }, extra ...any) (*Call, error) {
 // regions; an enterprise user sees the published calls of the district it
 // belongs to (its user's region lies under the call's region).
 func callScope(u *auth.User, q *db.Where) {
-	if isEnterprise(u) {
+	if u.IsEnterprise() {
 		q.Add(`c.status <> 'draft' AND ? LIKE c.region_code || '%'`, u.RegionCode)
 		return
 	}
@@ -386,7 +375,7 @@ func (s *Service) getApp(ctx context.Context, q db.Querier, u *auth.User, id int
 	if names[a.ID] != nil {
 		a.Attachments = names[a.ID]
 	}
-	if !isEnterprise(u) {
+	if !u.IsEnterprise() {
 		if a.Objections, err = objections(ctx, q, a.ID); err != nil {
 			return nil, err
 		}

@@ -239,7 +239,7 @@ func SortSupervision(ps []*SupervisedProject) {
 // maySupervise refuses users who do not run programmes; the supervision
 // list is the bureau's (staff and the director).
 func maySupervise(u *auth.User) error {
-	if !u.Can(auth.PermProgramManage) || isEnterprise(u) {
+	if !u.Can(auth.PermProgramManage) || u.IsEnterprise() {
 		return i18n.E(i18n.Forbidden, "error.forbidden")
 	}
 	return nil
@@ -393,7 +393,7 @@ func (s *Service) supervisedApp(ctx context.Context, tx *db.Tx, u *auth.User, id
 // enterprise record; the project must be under supervision; the day may
 // not lie in the future.
 func (s *Service) RecordMilestone(ctx context.Context, u *auth.User, id int64, index int, in MilestoneInput) (*Warnings, error) {
-	if err := mayWrite(u); err != nil {
+	if err := u.MayWrite(); err != nil {
 		return nil, err
 	}
 	in.Note = clean(in.Note)

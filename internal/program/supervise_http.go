@@ -64,7 +64,7 @@ func (h *Handlers) supervisionOfPage(r *http.Request, u *auth.User, a *Applicati
 		return nil, err
 	}
 	on := Supervised(a.State)
-	return &supervisionSection{W: w, Record: on && mayWrite(u) == nil && (CanManage(u) || owner(u, a)), Inspect: on && CanManage(u)}, nil
+	return &supervisionSection{W: w, Record: on && u.MayWrite() == nil && (CanManage(u) || owner(u, a)), Inspect: on && CanManage(u)}, nil
 }
 
 // supervisionFailed re-renders the application page with err when it is

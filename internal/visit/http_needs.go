@@ -44,7 +44,7 @@ func (h *Handlers) needs(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.Total = total
 	d := needList{Items: items, Page: p, Filter: f, Statuses: Statuses, Categories: Categories, Manage: canManage(u),
-		Bureau: !isEnterprise(u), Report: isEnterprise(u) && mayWrite(u) == nil}
+		Bureau: !u.IsEnterprise(), Report: u.IsEnterprise() && u.MayWrite() == nil}
 	if f.BatchID > 0 {
 		if d.Batch, err = h.Service.Batch(r.Context(), u, f.BatchID); err != nil {
 			return err
@@ -74,8 +74,8 @@ type needForm struct {
 
 func (h *Handlers) needForm(r *http.Request, n *Need, visitID int64) (*needForm, error) {
 	u := web.UserFrom(r.Context())
-	staff := !isEnterprise(u)
-	if err := mayWrite(u); err != nil || (staff && !canManage(u)) {
+	staff := !u.IsEnterprise()
+	if err := u.MayWrite(); err != nil || (staff && !canManage(u)) {
 		return nil, i18n.E(i18n.Forbidden, "error.forbidden")
 	}
 	d := &needForm{N: n, Categories: Categories, Staff: staff}
@@ -118,7 +118,7 @@ func (h *Handlers) needInputOf(r *http.Request, creating bool) (NeedInput, i18n.
 		Expected: f.Get("need_expected"), ContactName: f.Get("contact_name"), ContactPhone: f.Get("contact_phone"),
 		CollectedOn: day(f.Get("need_collected_on"), "need_collected_on", &p), Budget: wan(f.Get("need_budget"), "need_budget", &p)}
 	u := web.UserFrom(r.Context())
-	if creating && !isEnterprise(u) {
+	if creating && !u.IsEnterprise() {
 		in.VisitID, _ = strconv.ParseInt(f.Get("visit_id"), 10, 64)
 		if in.VisitID == 0 {
 			if strings.TrimSpace(f.Get("enterprise")) == "" {
@@ -194,9 +194,9 @@ func (h *Handlers) showNeed(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u := web.UserFrom(r.Context())
-	ent := isEnterprise(u)
+	ent := u.IsEnterprise()
 	d := &needPage{N: n, Manage: canManage(u)}
-	writable := mayWrite(u) == nil && (d.Manage || ent)
+	writable := u.MayWrite() == nil && (d.Manage || ent)
 	if writable {
 		d.Actions = Actions(n, ent)
 		d.Edit = Editable(n.Status) && (d.Manage || n.Source == SourceSelf)

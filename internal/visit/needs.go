@@ -160,11 +160,11 @@ func needAudit(n *Need) map[string]any {
 // enterprise, and its date unless another is given) or otherwise. The
 // contact defaults to the enterprise's.
 func (s *Service) CreateNeed(ctx context.Context, u *auth.User, in NeedInput) (*Need, error) {
-	if err := mayWrite(u); err != nil {
+	if err := u.MayWrite(); err != nil {
 		return nil, err
 	}
 	source := SourceStaff
-	if isEnterprise(u) {
+	if u.IsEnterprise() {
 		in.EnterpriseID, in.VisitID, source = u.Scope().EnterpriseID, 0, SourceSelf
 	} else if err := mayManage(u); err != nil {
 		return nil, err
@@ -240,10 +240,10 @@ func (s *Service) CreateNeed(ctx context.Context, u *auth.User, in NeedInput) (*
 // any in their scope, an enterprise user the needs it reported itself.
 // The enterprise and the source do not change.
 func (s *Service) UpdateNeed(ctx context.Context, u *auth.User, id int64, version int, in NeedInput, reason string) (*Need, error) {
-	if err := mayWrite(u); err != nil {
+	if err := u.MayWrite(); err != nil {
 		return nil, err
 	}
-	if !isEnterprise(u) {
+	if !u.IsEnterprise() {
 		if err := mayManage(u); err != nil {
 			return nil, err
 		}
@@ -258,7 +258,7 @@ func (s *Service) UpdateNeed(ctx context.Context, u *auth.User, id int64, versio
 		if err != nil {
 			return err
 		}
-		if isEnterprise(u) && before.Source != SourceSelf {
+		if u.IsEnterprise() && before.Source != SourceSelf {
 			return i18n.E(i18n.Forbidden, "visit.need.not_own_report")
 		}
 		if !Editable(before.Status) {
@@ -301,10 +301,10 @@ func (s *Service) UpdateNeed(ctx context.Context, u *auth.User, id int64, versio
 // history and the audit log. Forwarding to the city goes through
 // CreateBatch.
 func (s *Service) Transition(ctx context.Context, u *auth.User, id int64, to, reason string) (*Need, error) {
-	if err := mayWrite(u); err != nil {
+	if err := u.MayWrite(); err != nil {
 		return nil, err
 	}
-	ent := isEnterprise(u)
+	ent := u.IsEnterprise()
 	if !ent {
 		if err := mayManage(u); err != nil {
 			return nil, err

@@ -35,25 +35,13 @@ func (s *Service) cal() *calendar.Calendar {
 // today is the current date in Beijing by the database's clock.
 func (s *Service) today() calendar.Date { return calendar.FromTime(s.DB.Now(), nil) }
 
-// isEnterprise reports whether u is an enterprise user, who sees and
-// reports the needs of its own enterprise only.
-func isEnterprise(u *auth.User) bool { return u.Scope().EnterpriseID > 0 }
-
-// mayWrite refuses read-only users and users without the write permission.
-func mayWrite(u *auth.User) error {
-	if !u.Can(auth.PermWrite) || u.Scope().ReadOnly {
-		return i18n.E(i18n.Forbidden, "error.forbidden")
-	}
-	return nil
-}
-
 // mayManage refuses users who are not the bureau's staff in a writable
 // scope.
 func mayManage(u *auth.User) error {
-	if err := mayWrite(u); err != nil {
+	if err := u.MayWrite(); err != nil {
 		return err
 	}
-	if !u.Can(auth.PermEnterpriseManage) || isEnterprise(u) {
+	if !u.Can(auth.PermEnterpriseManage) || u.IsEnterprise() {
 		return i18n.E(i18n.Forbidden, "error.forbidden")
 	}
 	return nil
@@ -212,7 +200,7 @@ func scanVisit(sc interface{ Scan(...any) error }, extra ...any) (*Visit, error)
 // for an enterprise user the bureau's notes taken out.
 func (s *Service) finish(u *auth.User, v *Visit) {
 	v.Warning = DayWarning(v.Date, s.cal())
-	if isEnterprise(u) {
+	if u.IsEnterprise() {
 		v.Notes = ""
 	}
 }
