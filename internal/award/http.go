@@ -25,18 +25,6 @@ var (
 
 func idOf(id int64) string { return strconv.FormatInt(id, 10) }
 
-func dayOf(v, field string, p *i18n.Problems) calendar.Date {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return calendar.Date{}
-	}
-	d, err := calendar.Parse(v)
-	if err != nil {
-		p.Add(field, "error.invalid_date")
-	}
-	return d
-}
-
 func atoi(v string) int {
 	n, _ := strconv.Atoi(strings.TrimSpace(v))
 	return n
@@ -75,8 +63,8 @@ func (h *Handlers) rounds(w http.ResponseWriter, r *http.Request) error {
 // highest first.
 func roundInputOf(f url.Values) (RoundInput, i18n.Problems) {
 	var p i18n.Problems
-	in := RoundInput{Title: f.Get("title"), Year: atoi(f.Get("year")), Opens: dayOf(f.Get("opens"), "opens", &p),
-		Closes: dayOf(f.Get("closes"), "closes", &p), ObjectionDays: atoi(f.Get("objection_days")), PanelSize: atoi(f.Get("panel_size"))}
+	in := RoundInput{Title: f.Get("title"), Year: atoi(f.Get("year")), Opens: web.FormDate(f.Get("opens"), "opens", &p),
+		Closes: web.FormDate(f.Get("closes"), "closes", &p), ObjectionDays: atoi(f.Get("objection_days")), PanelSize: atoi(f.Get("panel_size"))}
 	for i, l := range lines(f.Get("levels")) {
 		fs := strings.Fields(l)
 		q := -1
@@ -233,7 +221,7 @@ func (h *Handlers) saveSession(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := r.PostForm
 	var p i18n.Problems
-	held := dayOf(f.Get("held_on"), "held_on", &p)
+	held := web.FormDate(f.Get("held_on"), "held_on", &p)
 	var ms []Member
 	for i := 0; i < maxMembers; i++ {
 		k := strconv.Itoa(i)
@@ -325,7 +313,7 @@ func (h *Handlers) proposeAll(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var p i18n.Problems
-	start := dayOf(r.PostForm.Get("publicity_start"), "publicity_start", &p)
+	start := web.FormDate(r.PostForm.Get("publicity_start"), "publicity_start", &p)
 	if err := p.Err(); err != nil {
 		return err
 	}
@@ -547,8 +535,8 @@ func (h *Handlers) saveNomination(w http.ResponseWriter, r *http.Request) error 
 // publicity_start, received_on, objection_id.
 func actionInputOf(f url.Values) (ActionInput, i18n.Problems) {
 	var p i18n.Problems
-	in := ActionInput{Reason: f.Get("reason"), PublicityStart: dayOf(f.Get("publicity_start"), "publicity_start", &p),
-		ReceivedOn: dayOf(f.Get("received_on"), "received_on", &p)}
+	in := ActionInput{Reason: f.Get("reason"), PublicityStart: web.FormDate(f.Get("publicity_start"), "publicity_start", &p),
+		ReceivedOn: web.FormDate(f.Get("received_on"), "received_on", &p)}
 	in.ObjectionID, _ = strconv.ParseInt(f.Get("objection_id"), 10, 64)
 	for k, v := range f {
 		if name, ok := strings.CutPrefix(k, "reason_"); ok && strings.TrimSpace(v[0]) != "" {

@@ -273,7 +273,7 @@ func (h *Handlers) approve(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var p i18n.Problems
-	start := dayOf(r.PostForm.Get("publicity_start"), "publicity_start", &p)
+	start := web.FormDate(r.PostForm.Get("publicity_start"), "publicity_start", &p)
 	if err := p.Err(); err != nil {
 		return err
 	}
@@ -281,18 +281,6 @@ func (h *Handlers) approve(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return h.Web.Redirect(w, r, "/calls/"+idOf(id), "")
-}
-
-func dayOf(v, field string, p *i18n.Problems) calendar.Date {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return calendar.Date{}
-	}
-	d, err := calendar.Parse(v)
-	if err != nil {
-		p.Add(field, "error.invalid_date")
-	}
-	return d
 }
 
 // --- Applications ---
@@ -530,8 +518,8 @@ func (h *Handlers) saveApplication(w http.ResponseWriter, r *http.Request) error
 // "2027-01-31 title".
 func contractInputOf(f url.Values) (ContractInput, i18n.Problems) {
 	var p i18n.Problems
-	in := ContractInput{Goals: f.Get("goals"), Start: dayOf(f.Get("contract_start"), "contract_start", &p),
-		End: dayOf(f.Get("contract_end"), "contract_end", &p)}
+	in := ContractInput{Goals: f.Get("goals"), Start: web.FormDate(f.Get("contract_start"), "contract_start", &p),
+		End: web.FormDate(f.Get("contract_end"), "contract_end", &p)}
 	if b, err := money.ParseYuan(strings.TrimSpace(f.Get("budget"))); err != nil {
 		p.AddErr("budget", err)
 	} else {
@@ -591,8 +579,8 @@ func (h *Handlers) act(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := r.PostForm
 	var p i18n.Problems
-	in := ActionInput{Reason: f.Get("reason"), PublicityStart: dayOf(f.Get("publicity_start"), "publicity_start", &p),
-		BankRef: f.Get("bank_ref"), PaidOn: dayOf(f.Get("paid_on"), "paid_on", &p), Until: dayOf(f.Get("until"), "extension_until", &p)}
+	in := ActionInput{Reason: f.Get("reason"), PublicityStart: web.FormDate(f.Get("publicity_start"), "publicity_start", &p),
+		BankRef: f.Get("bank_ref"), PaidOn: web.FormDate(f.Get("paid_on"), "paid_on", &p), Until: web.FormDate(f.Get("until"), "extension_until", &p)}
 	in.ObjectionID, _ = strconv.ParseInt(f.Get("objection_id"), 10, 64)
 	in.Installment, _ = strconv.Atoi(f.Get("installment"))
 	for k, v := range f {

@@ -95,7 +95,7 @@ func (h *Handlers) recordMilestone(w http.ResponseWriter, r *http.Request) error
 		return notFound
 	}
 	var p i18n.Problems
-	in := MilestoneInput{DoneOn: dayOf(r.PostForm.Get("done_on"), "done_on", &p), Note: r.PostForm.Get("note")}
+	in := MilestoneInput{DoneOn: web.FormDate(r.PostForm.Get("done_on"), "done_on", &p), Note: r.PostForm.Get("note")}
 	if len(p) == 0 {
 		_, err = h.Service.RecordMilestone(r.Context(), web.UserFrom(r.Context()), id, index, in)
 	}
@@ -117,9 +117,9 @@ func (h *Handlers) recordInspection(w http.ResponseWriter, r *http.Request) erro
 	}
 	f := r.PostForm
 	var p i18n.Problems
-	in := InspectionInput{InspectedOn: dayOf(f.Get("inspected_on"), "inspected_on", &p), Inspectors: f.Get("inspectors"),
+	in := InspectionInput{InspectedOn: web.FormDate(f.Get("inspected_on"), "inspected_on", &p), Inspectors: f.Get("inspectors"),
 		Findings: f.Get("findings"), RectificationRequired: f.Get("rectification") != "",
-		RectificationDue: dayOf(f.Get("rectification_due"), "rectification_due", &p)}
+		RectificationDue: web.FormDate(f.Get("rectification_due"), "rectification_due", &p)}
 	if len(p) == 0 {
 		_, err = h.Service.RecordInspection(r.Context(), web.UserFrom(r.Context()), id, in)
 	}
@@ -144,7 +144,7 @@ func (h *Handlers) closeRectification(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	var p i18n.Problems
-	on := dayOf(r.PostForm.Get("closed_on"), "closed_on", &p)
+	on := web.FormDate(r.PostForm.Get("closed_on"), "closed_on", &p)
 	if len(p) == 0 {
 		_, err = h.Service.CloseRectification(r.Context(), web.UserFrom(r.Context()), id, iid, on)
 	}

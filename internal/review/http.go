@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"kejiju/internal/auth"
-	"kejiju/internal/calendar"
 	"kejiju/internal/i18n"
 	"kejiju/internal/web"
 )
@@ -241,18 +240,6 @@ func (h *Handlers) updateExpert(w http.ResponseWriter, r *http.Request) error {
 	return h.Web.Redirect(w, r, "/experts/"+idOf(id), "review.expert.saved")
 }
 
-func dayOf(v, field string, p *i18n.Problems) calendar.Date {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return calendar.Date{}
-	}
-	d, err := calendar.Parse(v)
-	if err != nil {
-		p.Add(field, "error.invalid_date")
-	}
-	return d
-}
-
 func (h *Handlers) addRelation(w http.ResponseWriter, r *http.Request) error {
 	if err := web.ParseForm(w, r); err != nil {
 		return err
@@ -263,8 +250,8 @@ func (h *Handlers) addRelation(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := r.PostForm
 	var p i18n.Problems
-	rel := Relation{ExpertID: id, Kind: f.Get("relation_kind"), Party: f.Get("relation_party"), Since: dayOf(f.Get("relation_since"), "relation_since", &p),
-		Until: dayOf(f.Get("relation_until"), "relation_until", &p), Note: f.Get("relation_note")}
+	rel := Relation{ExpertID: id, Kind: f.Get("relation_kind"), Party: f.Get("relation_party"), Since: web.FormDate(f.Get("relation_since"), "relation_since", &p),
+		Until: web.FormDate(f.Get("relation_until"), "relation_until", &p), Note: f.Get("relation_note")}
 	if len(p) == 0 {
 		_, err = h.Service.AddRelation(r.Context(), web.UserFrom(r.Context()), rel)
 	}

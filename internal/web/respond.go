@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"kejiju/internal/calendar"
 	"kejiju/internal/i18n"
 )
 
@@ -181,4 +182,18 @@ func (s *Server) setSessionCookie(w http.ResponseWriter, token string) {
 
 func (s *Server) clearSessionCookie(w http.ResponseWriter) {
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.cfg.SecureCookie})
+}
+
+// FormDate reads a date field (2026-11-28) of a form: empty gives the zero
+// date, a bad one a field error in p.
+func FormDate(v, field string, p *i18n.Problems) calendar.Date {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return calendar.Date{}
+	}
+	d, err := calendar.Parse(v)
+	if err != nil {
+		p.Add(field, "error.invalid_date")
+	}
+	return d
 }
