@@ -197,3 +197,40 @@ func TestImportEnterprisesCLI(t *testing.T) {
 		t.Errorf("an administrator imported enterprises")
 	}
 }
+
+// TestVerifyLedger posts through the ledger, then changes a kept balance
+// behind its back: verify-ledger must fail and name the account.
+func TestVerifyLedger(t *testing.T) {
+	dir := t.TempDir()
+	out, err := kejiju(t, "", "verify-ledger", "--data", dir)
+	if err != nil || !strings.Contains(out, "ledger OK: 0 accounts") {
+		t.Fatalf("empty ledger: %v\n%s", err, out)
+	}
+	raw, err := sql.Open("sqlite", filepath.Join(dir, "kejiju.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	for _, q := range []string{
+		`INSERT INTO ledger_accounts (id, code, name, kind, normal_sign, floor_zero, region_code, balance, version, created_at) VALUES
+			(1, 'fund:district:2026', '区级资金', 'equity', -1, TRUE, '341203', 100000, 1, '2026-11-29 00:00:00+00:00'),
+			(2, 'budget:program:1', '项目预算', 'asset', 1, TRUE, '341203', 100000, 1, '2026-11-29 00:00:00+00:00')`,
+		`INSERT INTO ledger_transactions (id, idem_key, digest, kind, object_type, object_id, memo, actor_id, actor_name, posted_at) VALUES
+			(1, 'fund-1', 'x', 'fund', 'program', '1', '', NULL, 'test', '2026-11-29 00:00:00+00:00')`,
+		`INSERT INTO ledger_postings (transaction_id, account_id, amount) VALUES (1, 2, 100000), (1, 1, -100000)`,
+	} {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if out, err := kejiju(t, "", "verify-ledger", "--data", dir); err != nil || !strings.Contains(out, "2 accounts, 1 transactions, 2 postings") {
+		t.Fatalf("balanced ledger: %v\n%s", err, out)
+	}
+	if _, err := raw.Exec(`UPDATE ledger_accounts SET balance = 90000 WHERE id = 2`); err != nil {
+		t.Fatal(err)
+	}
+	out, err = kejiju(t, "", "verify-ledger", "--data", dir)
+	if exitCode(err) != 3 || !strings.Contains(out, "account budget:program:1: kept balance 900.00, postings say 1,000.00") {
+		t.Fatalf("tampered ledger: exit %d %v\n%s", exitCode(err), err, out)
+	}
+}

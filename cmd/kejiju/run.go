@@ -20,6 +20,7 @@ import (
 	"kejiju/internal/auth"
 	"kejiju/internal/enterprise"
 	"kejiju/internal/i18n"
+	"kejiju/internal/ledger"
 )
 
 const usage = `kejiju — 科技局业务管理系统 (district S&T bureau system)
@@ -38,6 +39,7 @@ Commands:
   backup         write a consistent copy of the database while it serves
   restore        restore a backup into a data directory
   verify-audit   re-walk the audit hash chain; non-zero exit names the bad entry
+  verify-ledger  recompute every balance from the postings; non-zero exit names what differs
   version        print the version
 
 Common flags (or environment variables):
@@ -101,6 +103,27 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 				return exitError{3, fmt.Errorf("audit chain broken at entry %d", r.BadSeq)}
 			}
 			fmt.Fprintf(stdout, "audit chain OK: %d entries, last %d\n", r.Checked, r.LastSeq)
+			return nil
+		})
+	case "verify-ledger":
+		return withApp(ctx, "verify-ledger", rest, getenv, stderr, nil, func(a *app.App) error {
+			r, err := ledger.Verify(ctx, a.DB)
+			if err != nil {
+				return err
+			}
+			for _, m := range r.Mismatches {
+				fmt.Fprintf(stdout, "account %s: kept balance %s, postings say %s\n", m.Code, m.Kept.Yuan(), m.FromPostings.Yuan())
+			}
+			for _, u := range r.Unbalanced {
+				fmt.Fprintf(stdout, "transaction %d: %d postings summing to %s\n", u.TransactionID, u.Postings, u.Sum.Yuan())
+			}
+			for _, code := range r.Negative {
+				fmt.Fprintf(stdout, "account %s is below zero\n", code)
+			}
+			if !r.OK() {
+				return exitError{3, fmt.Errorf("ledger does not verify")}
+			}
+			fmt.Fprintf(stdout, "ledger OK: %d accounts, %d transactions, %d postings\n", r.Accounts, r.Transactions, r.Postings)
 			return nil
 		})
 	case "version", "--version", "-v":
