@@ -62,6 +62,8 @@ var routePolicy = map[string]string{
 	"POST /calls/{id}":                                "program.manage",
 	"POST /calls/{id}/apply":                          "program.apply",
 	"POST /calls/{id}/approve":                        "program.approve",
+	"POST /calls/{id}/fund":                           "finance.pay",
+	"POST /api/v1/calls/{id}/fund":                    "finance.pay",
 	"POST /calls/{id}/propose":                        "program.manage",
 	"POST /calls/{id}/rank":                           "program.manage",
 	"POST /calls/{id}/status":                         "program.manage",

@@ -18,6 +18,7 @@ import (
 	"kejiju/internal/db"
 	"kejiju/internal/db/dbtest"
 	"kejiju/internal/enterprise"
+	"kejiju/internal/ledger"
 	"kejiju/internal/program"
 	"kejiju/internal/review"
 )
@@ -480,6 +481,20 @@ func TestProgramScenario(t *testing.T) {
 		contract := map[string]any{"goals": "完成智能产线改造，产能提升30%", "budget": 40_0000_00, "plan": []int64{6000, 4000},
 			"milestones": []map[string]string{{"title": "设备选型", "due": "2027-01-31"}, {"title": "试运行", "due": "2027-08-31"}},
 			"start":      "2026-10-15", "end": "2027-10-14"}
+		// Finance funds the call with 6 × 40万元 (下达资金); a bad amount
+		// is refused and nothing is posted.
+		if code, _ := apiJSON(t, e, "POST", fmt.Sprintf("/api/v1/calls/%d/fund", call.ID), financeTok,
+			map[string]string{"amount": "-1", "reason": "年度预算"}, nil); code != http.StatusUnprocessableEntity && code != http.StatusBadRequest {
+			t.Errorf("fund with a negative amount: %d", code)
+		}
+		if n := e.count(`SELECT COUNT(*) FROM ledger_transactions`); n != 0 {
+			t.Fatalf("a refused appropriation posted %d", n)
+		}
+		var funds program.CallFunds
+		if code, msg := apiJSON(t, e, "POST", fmt.Sprintf("/api/v1/calls/%d/fund", call.ID), financeTok,
+			map[string]string{"amount": "240万元", "reason": "2026年度区科技计划专项资金"}, &funds, "Idempotency-Key", "fund-2026-1"); code != 200 || funds.Available != 6*40_0000_00 {
+			t.Fatalf("fund: %d %s %+v", code, msg, funds)
+		}
 		for _, ap := range top {
 			var got program.Application
 			if code, msg := apiJSON(t, e, "POST", fmt.Sprintf("/api/v1/applications/%d/contract", ap.ID), staffTok, contract, &got); code != 200 {
@@ -501,6 +516,15 @@ func TestProgramScenario(t *testing.T) {
 		}
 		if n := e.count(`SELECT COUNT(*) FROM workflow_history WHERE action = 'pay'`); n != 6 {
 			t.Errorf("%d payments, want 6", n)
+		}
+		if b, err := ledger.Balance(ctx, d, "paid:341203:2026"); err != nil || b != 6*24_000_000 {
+			t.Errorf("paid: %d %v, want 6 × 240,000 元", b, err)
+		}
+		if b, err := ledger.Balance(ctx, d, fmt.Sprintf("budget:call:%d", call.ID)); err != nil || b != 0 {
+			t.Errorf("call budget after six contracts: %d %v", b, err)
+		}
+		if r, err := ledger.Verify(ctx, d); err != nil || !r.OK() {
+			t.Errorf("ledger verify: %+v %v", r, err)
 		}
 
 		// Mid-term check for all six; acceptance of one.

@@ -248,12 +248,15 @@ func (s *Service) act(ctx context.Context, tx *db.Tx, u *auth.User, a *Applicati
 	case "sign_contract":
 		err2 = exec(`UPDATE program_applications SET signed_on = $1 WHERE id = $2`, day, a.ID)
 		if err2 == nil {
-			err2 = makePayable(ctx, tx, a.ID, DueSigning)
+			err2 = s.commitGrant(ctx, tx, u, a, c)
+		}
+		if err2 == nil {
+			err2 = s.makePayable(ctx, tx, u, a, DueSigning)
 		}
 	case "pass_midterm":
-		err2 = makePayable(ctx, tx, a.ID, DueMidterm)
+		err2 = s.makePayable(ctx, tx, u, a, DueMidterm)
 	case "pass_acceptance", "pass_after_rectification":
-		err2 = makePayable(ctx, tx, a.ID, DueAcceptance)
+		err2 = s.makePayable(ctx, tx, u, a, DueAcceptance)
 	case "require_rectification":
 		err2 = exec(`UPDATE program_applications SET rectification_due = $1 WHERE id = $2`, RectificationDue(day), a.ID)
 	case "request_extension":
@@ -266,9 +269,15 @@ func (s *Service) act(ctx context.Context, tx *db.Tx, u *auth.User, a *Applicati
 	case "pay":
 		err2 = exec(`UPDATE program_installments SET status = $1, bank_ref = $2, paid_on = $3, paid_by = $4
 			WHERE application_id = $5 AND seq = $6 AND status = $7`, InstPaid, in.BankRef, in.PaidOn, u.ID, a.ID, in.Installment, InstPayable)
+		if err2 == nil {
+			err2 = s.pay(ctx, tx, u, a, c, in)
+		}
 	case "fail_acceptance", "terminate", "revoke":
 		err2 = exec(`UPDATE program_installments SET status = $1 WHERE application_id = $2 AND status IN ($3, $4)`,
 			InstCancelled, a.ID, InstPlanned, InstPayable)
+		if err2 == nil {
+			err2 = s.release(ctx, tx, u, a, c)
+		}
 	}
 	if err2 != nil {
 		return nil, err2
@@ -277,12 +286,6 @@ func (s *Service) act(ctx context.Context, tx *db.Tx, u *auth.User, a *Applicati
 		return nil, err
 	}
 	return s.getApp(ctx, tx, u, a.ID)
-}
-
-func makePayable(ctx context.Context, tx *db.Tx, id int64, due string) error {
-	_, err := tx.ExecContext(ctx, `UPDATE program_installments SET status = $1 WHERE application_id = $2 AND due = $3 AND status = $4`,
-		InstPayable, id, due, InstPlanned)
-	return db.Normalize(err)
 }
 
 // DrawPanel draws the expert panel of an application in expert review

@@ -166,3 +166,24 @@ func (h *Handlers) apiSaveContract(w http.ResponseWriter, r *http.Request) error
 	}
 	return web.JSON(w, http.StatusOK, a)
 }
+
+func (h *Handlers) apiFund(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.IntParam(r, "id")
+	if err != nil {
+		return err
+	}
+	var in FundInput
+	if r.ContentLength != 0 {
+		if err := web.DecodeJSON(w, r, &in); err != nil {
+			return err
+		}
+	}
+	if k := r.Header.Get("Idempotency-Key"); k != "" {
+		in.Key = k
+	}
+	f, err := h.Service.Appropriate(r.Context(), web.UserFrom(r.Context()), id, in)
+	if err != nil {
+		return err
+	}
+	return web.JSON(w, http.StatusOK, f)
+}

@@ -205,6 +205,30 @@ type callPage struct {
 	Approve bool
 	Apply   bool
 	Mine    *Application
+	// Funds is the call's budget balance (nil for enterprise users);
+	// Fund says u may appropriate money to it, with the form's Key.
+	Funds *CallFunds
+	Fund  bool
+	Key   string
+}
+
+func (h *Handlers) callPage(r *http.Request, c *Call) (*callPage, error) {
+	u := web.UserFrom(r.Context())
+	d := &callPage{C: c, Manage: CanManage(u), Approve: u.Can(auth.PermProgramApprove) && !u.IsEnterprise(), Apply: CanApply(u),
+		Fund: MayFund(u), Key: newKey()}
+	var err error
+	if d.Apps, _, err = h.Service.Applications(r.Context(), u, AppFilter{CallID: c.ID, State: r.URL.Query().Get("state"), Limit: 1000}); err != nil {
+		return nil, err
+	}
+	if d.Apply && len(d.Apps) > 0 {
+		d.Mine = d.Apps[0]
+	}
+	if !u.IsEnterprise() {
+		if d.Funds, err = callFunds(r.Context(), h.Service.DB, c.ID); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
 }
 
 func (h *Handlers) showCall(w http.ResponseWriter, r *http.Request) error {
@@ -212,15 +236,37 @@ func (h *Handlers) showCall(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	u := web.UserFrom(r.Context())
-	d := callPage{C: c, Manage: CanManage(u), Approve: u.Can(auth.PermProgramApprove) && !u.IsEnterprise(), Apply: CanApply(u)}
-	if d.Apps, _, err = h.Service.Applications(r.Context(), u, AppFilter{CallID: c.ID, State: r.URL.Query().Get("state"), Limit: 1000}); err != nil {
+	d, err := h.callPage(r, c)
+	if err != nil {
 		return err
 	}
-	if d.Apply && len(d.Apps) > 0 {
-		d.Mine = d.Apps[0]
-	}
 	return h.Web.Render(w, r, "program/call.html", "nav.calls", d, callsCrumb, web.Crumb{Key: "nav.calls"})
+}
+
+// fund appropriates money to the call's budget (下达资金) from the form's
+// ledger_amount, fund_reason and key.
+func (h *Handlers) fund(w http.ResponseWriter, r *http.Request) error {
+	if err := web.ParseForm(w, r); err != nil {
+		return err
+	}
+	c, err := h.getCall(r)
+	if err != nil {
+		return err
+	}
+	f := r.PostForm
+	_, err = h.Service.Appropriate(r.Context(), web.UserFrom(r.Context()), c.ID,
+		FundInput{Amount: f.Get("ledger_amount"), Reason: f.Get("fund_reason"), Key: f.Get("key")})
+	if err != nil {
+		if i18n.ErrorCode(err) != i18n.Invalid {
+			return err
+		}
+		d, derr := h.callPage(r, c)
+		if derr != nil {
+			return derr
+		}
+		return h.Web.RenderForm(w, r, "program/call.html", "nav.calls", d, err, callsCrumb, web.Crumb{Key: "nav.calls"})
+	}
+	return h.Web.Redirect(w, r, "/calls/"+idOf(c.ID), "program.funds.appropriated")
 }
 
 func (h *Handlers) apply(w http.ResponseWriter, r *http.Request) error {

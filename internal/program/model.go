@@ -9,6 +9,25 @@
 // transaction as the row change and its audit event. The area learns about
 // enterprises only through the Enterprises interface and about expert
 // scores only through the Reviews interface, both wired in app.
+//
+// # Money
+//
+// The grant's money moves through the ledger in the same transaction as the
+// transition it belongs to: finance (PermFinancePay) appropriates money to a
+// call (Appropriate, 下达资金: fund:<region>:<year> → budget:call:<id>; the
+// fund account is the ledger's floored equity, whose balance grows with each
+// appropriation and is the total the district made available);
+// sign_contract commits the contract budget (budget:call → commit:application,
+// refused with "program.funds.insufficient" when the call lacks it); an
+// installment falling due moves commit → payable:application; pay moves
+// payable → paid:<region>:<year> with the bank reference in the memo;
+// fail_acceptance, terminate and revoke reclaim the due unpaid installments
+// (payable → commit) and release the commitment back to the call's budget.
+// Paid money stays paid: reclaiming it from the enterprise is out of scope.
+// Keys are deterministic per business event ("program.commit:<app>",
+// "program.payable:<app>:<seq>", "program.pay:<app>:<seq>",
+// "program.reclaim:<app>:<seq>", "program.release:<app>"; an appropriation's
+// "program.fund:<call>:<form token>"), so a retry is one effect.
 package program
 
 import (
@@ -272,10 +291,13 @@ type Application struct {
 	ExtensionUntil   calendar.Date `json:"extension_until,omitzero"` // the end asked for in a pending request
 	RectificationDue calendar.Date `json:"rectification_due,omitzero"`
 	Installments     []Installment `json:"installments,omitempty"`
-	Objections       []Objection   `json:"objections,omitempty"`
-	Version          int           `json:"version"`
-	CreatedAt        time.Time     `json:"created_at"`
-	UpdatedAt        time.Time     `json:"updated_at"`
+	// Funds are the ledger balances of a signed contract (nil before
+	// signing).
+	Funds      *AppFunds   `json:"funds,omitempty"`
+	Objections []Objection `json:"objections,omitempty"`
+	Version    int         `json:"version"`
+	CreatedAt  time.Time   `json:"created_at"`
+	UpdatedAt  time.Time   `json:"updated_at"`
 }
 
 // ContractInput is what staff supply for a contract (任务书). Plan holds

@@ -23,6 +23,8 @@ func Templates() web.Templates {
 // submissions take PermApply; lifecycle actions take PermWrite and the
 // service decides who may take which (staff PermProgramManage, the director
 // PermProgramApprove, finance PermFinancePay, the enterprise as owner).
+// Appropriating money to a call's budget (下达资金) takes PermFinancePay:
+// finance posts the bureau's money moves (see funds.go).
 // Attachments: uploading and deleting take PermApply (the service allows
 // the owner while the application is editable); a download is open to any
 // logged-in user and the service decides by the application's data scope,
@@ -46,6 +48,7 @@ func (h *Handlers) Routes(rs *web.Routes) {
 	rs.Page("POST /calls/{id}/rank", auth.PermProgramManage, h.rank)
 	rs.Page("POST /calls/{id}/propose", auth.PermProgramManage, h.propose)
 	rs.Page("POST /calls/{id}/approve", auth.PermProgramApprove, h.approve)
+	rs.Page("POST /calls/{id}/fund", auth.PermFinancePay, h.fund)
 	rs.Page("GET /applications", auth.PermEnterpriseView, h.applications)
 	rs.Page("GET /applications/{id}", auth.PermEnterpriseView, h.showApplication)
 	rs.Page("POST /applications/{id}", auth.PermApply, h.saveApplication)
@@ -62,6 +65,7 @@ func (h *Handlers) Routes(rs *web.Routes) {
 
 	rs.API("GET /api/v1/calls", auth.PermEnterpriseView, "List the calls for applications the caller may see (?year=&type=&status=&limit=&offset=)", h.apiCalls)
 	rs.API("POST /api/v1/calls", auth.PermProgramManage, `Create a call (a draft; "open": true publishes it)`, h.apiCreateCall)
+	rs.API("POST /api/v1/calls/{id}/fund", auth.PermFinancePay, `Appropriate money to a call's budget (下达资金): {"amount": "400万元", "reason": "...", "key": "..."} (or the Idempotency-Key header); returns {"available"}`, h.apiFund)
 	rs.API("GET /api/v1/calls/{id}/applications", auth.PermEnterpriseView, "List a call's applications in the caller's scope, ranked first (?state=)", h.apiCallApplications)
 	rs.API("POST /api/v1/applications", auth.PermApply, `Start the caller's enterprise's draft for a call: {"call_id": 1}`, h.apiCreateApplication)
 	rs.API("GET /api/v1/applications/{id}", auth.PermEnterpriseView, "One application with its return reasons and the actions the caller may take", h.apiApplication)

@@ -368,6 +368,11 @@ func (s *Service) getApp(ctx context.Context, q db.Querier, u *auth.User, id int
 	if a.Installments, err = installments(ctx, q, a.ID); err != nil {
 		return nil, err
 	}
+	if !a.SignedOn.IsZero() {
+		if a.Funds, err = appFunds(ctx, q, a); err != nil {
+			return nil, err
+		}
+	}
 	names, err := fileNames(ctx, q, []int64{a.ID})
 	if err != nil {
 		return nil, err

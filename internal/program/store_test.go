@@ -10,6 +10,7 @@ import (
 	"kejiju/internal/db"
 	"kejiju/internal/db/dbtest"
 	"kejiju/internal/i18n"
+	"kejiju/internal/ledger"
 	"kejiju/internal/money"
 	"kejiju/internal/program"
 	"kejiju/internal/workflow"
@@ -270,6 +271,44 @@ func TestDistrictPlanScenario(t *testing.T) {
 			t.Errorf("refused contract wrote something")
 		}
 		contract.Plan = []int64{6000, 4000}
+
+		// Money: signing with too little budget is refused and nothing
+		// changes; a bad appropriation is a field error and nothing is
+		// posted; finance funds 6 × 40万元, a double submit is one effect.
+		if _, err := e.s.SaveContract(ctx, staff, p.ID, contract); err != nil {
+			t.Fatal(err)
+		}
+		before = count(t, d, `SELECT COUNT(*) FROM audit_events`)
+		if _, err := e.s.Act(ctx, staff, p.ID, "sign_contract", program.ActionInput{}); i18n.ErrorCode(err) != i18n.Conflict || key(err) != "program.funds.insufficient" {
+			t.Fatalf("sign without funds: %v", err)
+		}
+		if got, _ := e.s.Application(ctx, staff, p.ID); got.State != "contract" || got.Installments[0].Status != program.InstPlanned || got.Funds != nil ||
+			count(t, d, `SELECT COUNT(*) FROM ledger_transactions`) != 0 || count(t, d, `SELECT COUNT(*) FROM audit_events`) != before {
+			t.Fatalf("refused signing wrote: %s %+v", got.State, got.Installments)
+		}
+		for _, bad := range []string{"-5", "1.001", "0", "abc"} {
+			if _, err := e.s.Appropriate(ctx, finance, call.ID, program.FundInput{Amount: bad, Reason: "年度预算", Key: "k-bad"}); i18n.ErrorCode(err) != i18n.Invalid || fields(err)["ledger_amount"] == "" {
+				t.Errorf("appropriation of %q: %v", bad, err)
+			}
+		}
+		if _, err := e.s.Appropriate(ctx, finance, call.ID, program.FundInput{Amount: "10万元", Key: "k-noreason"}); fields(err)["fund_reason"] != "error.required" {
+			t.Errorf("appropriation without a reason: %v", err)
+		}
+		if _, err := e.s.Appropriate(ctx, staff, call.ID, program.FundInput{Amount: "10万元", Reason: "x", Key: "k-staff"}); i18n.ErrorCode(err) != i18n.Forbidden {
+			t.Errorf("staff appropriates: %v", err)
+		}
+		if n := count(t, d, `SELECT COUNT(*) FROM ledger_transactions`); n != 0 {
+			t.Fatalf("refused appropriations posted %d", n)
+		}
+		for range 2 {
+			f, err := e.s.Appropriate(ctx, finance, call.ID, program.FundInput{Amount: "240万元", Reason: "2026年度区科技计划专项资金", Key: "k-fund"})
+			if err != nil || f.Available != 6*40_0000_00 {
+				t.Fatalf("appropriate: %v %+v", err, f)
+			}
+		}
+		if n := count(t, d, `SELECT COUNT(*) FROM ledger_transactions`); n != 1 {
+			t.Fatalf("double submit of an appropriation: %d transactions", n)
+		}
 		for i, a := range approved {
 			if approved[i], err = e.s.SaveContract(ctx, staff, a.ID, contract); err != nil {
 				t.Fatal(err)
@@ -415,6 +454,50 @@ func TestDistrictPlanScenario(t *testing.T) {
 		if _, err := e.s.Act(ctx, viewer, rect.ID, "close", program.ActionInput{}); i18n.ErrorCode(err) != i18n.Forbidden {
 			t.Errorf("city viewer acts: %v", err)
 		}
+		// Revoking the rectified project reclaims its due, unpaid
+		// installment; paid money stays paid.
+		if rect, err = e.s.Act(ctx, chief, rect.ID, "revoke", program.ActionInput{Reason: "发现申报材料造假"}); err != nil || rect.State != "revoked" ||
+			rect.Installments[1].Status != program.InstCancelled || rect.Funds.Payable != 0 || rect.Funds.Committed != 0 || rect.Funds.Paid != 24_000_000 {
+			t.Fatalf("revoke: %v %+v", err, rect.Funds)
+		}
+
+		// The ledger: committed 0 once closed or stopped, paid = the paid
+		// installments, the rest back in the call's budget; Verify clean.
+		var paid money.Fen
+		for _, a := range approved {
+			got, err := e.s.Application(ctx, staff, a.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var open money.Fen
+			for _, i := range got.Installments {
+				switch i.Status {
+				case program.InstPaid:
+					paid += i.Amount
+				case program.InstPlanned:
+					open += i.Amount
+				}
+			}
+			if got.Funds == nil || got.Funds.Committed != open || got.Funds.Payable != 0 {
+				t.Errorf("funds of %d (%s): %+v, want committed %d", got.ID, got.State, got.Funds, open)
+			}
+			if (got.State == "closed" || got.State == "failed" || got.State == "revoked") && got.Funds.Committed != 0 {
+				t.Errorf("%s project still commits %d", got.State, got.Funds.Committed)
+			}
+		}
+		if paid != 6*24_000_000+16_000_000 {
+			t.Errorf("paid installments %d", paid)
+		}
+		if b, err := ledger.Balance(ctx, d, "paid:341203:2026"); err != nil || b != paid {
+			t.Errorf("paid account %d %v, want %d", b, err, paid)
+		}
+		if f, err := e.s.Funds(ctx, staff, call.ID); err != nil || f.Available != 2*16_000_000 {
+			t.Errorf("call budget after the failed and the revoked project: %+v %v", f, err)
+		}
+		if r, err := ledger.Verify(ctx, d); err != nil || !r.OK() {
+			t.Errorf("ledger verify: %+v %v", r, err)
+		}
+
 		_ = workflow.MaxKey
 	})
 }
