@@ -52,7 +52,7 @@ type testServer struct {
 
 var (
 	servingRE  = regexp.MustCompile(`serving on (http://\S+)`)
-	passwordRE = regexp.MustCompile(`(?m)^\s+([a-z0-9._-]+)\s+(Kj\S+|\S{4}-\S{5}-\S{5})\s`)
+	passwordRE = regexp.MustCompile(`(?m)^\s+([a-z0-9._-]+)\s+(\S{4}-\S{5}-\S{5})\s`)
 )
 
 // startServer runs `kejiju serve` with args and waits until it serves.

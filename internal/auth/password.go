@@ -7,6 +7,7 @@ import (
 	_ "embed"
 	"encoding/base64"
 	"fmt"
+	"math/big"
 	"runtime"
 	"strings"
 	"time"
@@ -169,13 +170,25 @@ var dummyHash = HashPassword("kejiju-dummy-password")
 // first-start and reset credentials shown once.
 func RandomPassword() string {
 	const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
-	b := make([]byte, 14)
-	rand.Read(b)
-	out := make([]byte, len(b))
-	for i, c := range b {
-		out[i] = alphabet[int(c)%len(alphabet)]
+	for {
+		out := make([]byte, 14)
+		for i := range out {
+			out[i] = alphabet[randIntn(len(alphabet))]
+		}
+		pw := string(out[:4]) + "-" + string(out[4:9]) + "-" + string(out[9:])
+		// Upper, lower and digits, plus the dashes: four classes, as any
+		// policy the security administrator may set asks at most.
+		if classes(pw) == 4 && !commonPasswords[strings.ToLower(pw)] {
+			return pw
+		}
 	}
-	// Fix one of each class so the policy is always met.
-	out[0], out[1], out[2] = 'K', 'j', '7'
-	return string(out[:4]) + "-" + string(out[4:9]) + "-" + string(out[9:])
+}
+
+// randIntn returns a uniform random int in [0, n) from crypto/rand.
+func randIntn(n int) int {
+	v, err := rand.Int(rand.Reader, big.NewInt(int64(n)))
+	if err != nil {
+		panic(err) // crypto/rand does not fail on Linux
+	}
+	return int(v.Int64())
 }
