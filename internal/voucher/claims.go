@@ -165,6 +165,16 @@ func (s *Service) Submit(ctx context.Context, u *auth.User, voucherID int64, in 
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
+	// The holder of a voucher never changes: read it, from the enterprise
+	// area, before the transaction.
+	held, err := s.Voucher(ctx, u, voucherID)
+	if err != nil {
+		return nil, err
+	}
+	h, err := s.Enterprises.Holder(ctx, u, held.EnterpriseID)
+	if err != nil {
+		return nil, err
+	}
 	var id int64
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
 		v, err := s.getVoucher(ctx, tx, u, voucherID)
@@ -198,10 +208,8 @@ func (s *Service) Submit(ctx context.Context, u *auth.User, voucherID int64, in 
 		if err := p.Err(); err != nil {
 			return err
 		}
-		ep, err := enterpriseParty(ctx, tx, v)
-		if err != nil {
-			return err
-		}
+		ep := h.Party
+		ep.Shareholders = v.Shareholders
 		why := Related(ep, providerParty(pr))
 		est, limit := Payable(b.RateBP, paid, v.Remaining(), b.ClaimCap)
 		if err := tx.QueryRowContext(ctx, `INSERT INTO voucher_claims (voucher_id, provider_id, service, contract_no, invoice_no, paid_amount,

@@ -77,8 +77,26 @@ const (
 // of enterprises, not money); finance pays (PermFinancePay); an enterprise
 // user applies and claims for its own enterprise (PermApply).
 type Service struct {
-	DB    *db.DB
-	Audit *audit.Log
+	DB          *db.DB
+	Audit       *audit.Log
+	Enterprises Enterprises
+}
+
+// Holder is what the voucher area needs to know of the enterprise that
+// applies for or holds a voucher: its name and district, and its side of
+// the related-party check (shareholders come with the application).
+type Holder struct {
+	Name       string
+	RegionCode string
+	Party      Party
+}
+
+// Enterprises tells who an enterprise is; the enterprise area provides it
+// (wired in app).
+type Enterprises interface {
+	// Holder returns the enterprise with id, or a NotFound error when it
+	// does not exist or lies outside u's scope.
+	Holder(ctx context.Context, u *auth.User, enterpriseID int64) (Holder, error)
 }
 
 func mayManage(u *auth.User) error {

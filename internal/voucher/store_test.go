@@ -58,10 +58,10 @@ func setup(t *testing.T, d *db.DB, n int) *env {
 	if _, err := (&region.Store{DB: d, Audit: lg}).Seed(ctx, append(region.Anhui(), region.DemoDistrict()...)); err != nil {
 		t.Fatal(err)
 	}
-	e := &env{d: d, s: &voucher.Service{DB: d, Audit: lg}}
+	ent := &enterprise.Service{DB: d, Audit: lg}
+	e := &env{d: d, s: &voucher.Service{DB: d, Audit: lg, Enterprises: holders{ent}}}
 	e.setDay("2026-03-01")
 	d.Now = func() time.Time { e.mu.Lock(); defer e.mu.Unlock(); return e.now }
-	ent := &enterprise.Service{DB: d, Audit: lg}
 	for i := range n {
 		got, err := ent.Create(ctx, staff, enterprise.Input{CreditCode: enterprise.SampleCode(i + 1), Name: fmt.Sprintf("颍东测试科技有限公司%02d", i+1),
 			RegionCode: "341203200", LegalRep: "刘总", Address: fmt.Sprintf("颍东区测试路%d号", i+1), ContactName: "刘经理", ContactPhone: "13800000001"}, "")
@@ -156,6 +156,9 @@ func TestFlow(t *testing.T) {
 			t.Fatalf("batch budget %d", got)
 		}
 		v := e.issued(t, b, 0, "200000")
+		if v.EnterpriseName != e.users[0].DisplayName || v.RegionCode != "341203200" {
+			t.Fatalf("holder %q in %s", v.EnterpriseName, v.RegionCode)
+		}
 		if got := bal(t, d, fmt.Sprintf("commit:voucher:%d", v.ID)); got != 200_000_00 {
 			t.Fatalf("commit %d", got)
 		}
@@ -412,4 +415,16 @@ func TestExpiryAndNext(t *testing.T) {
 		}
 		verify(t, d)
 	})
+}
+
+// holders adapts the enterprise service to voucher.Enterprises, as app will.
+type holders struct{ s *enterprise.Service }
+
+func (a holders) Holder(ctx context.Context, u *auth.User, id int64) (voucher.Holder, error) {
+	e, err := a.s.Get(ctx, u, id)
+	if err != nil {
+		return voucher.Holder{}, err
+	}
+	return voucher.Holder{Name: e.Name, RegionCode: e.RegionCode,
+		Party: voucher.Party{CreditCode: e.CreditCode, LegalRep: e.LegalRep, Address: e.Address, Phone: e.ContactPhone}}, nil
 }

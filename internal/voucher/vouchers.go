@@ -53,9 +53,9 @@ type ApplyInput struct {
 	Shareholders []string `json:"shareholders"`
 }
 
-const voucherColumns = `v.id, v.batch_id, b.title, v.enterprise_id, e.name, v.region_code, v.status, v.face, v.used, v.shareholders, b.valid_to, v.version`
+const voucherColumns = `v.id, v.batch_id, b.title, v.enterprise_id, v.enterprise_name, v.region_code, v.status, v.face, v.used, v.shareholders, b.valid_to, v.version`
 
-const voucherFrom = ` FROM vouchers v JOIN voucher_batches b ON b.id = v.batch_id JOIN enterprises e ON e.id = v.enterprise_id`
+const voucherFrom = ` FROM vouchers v JOIN voucher_batches b ON b.id = v.batch_id`
 
 func scanVoucher(sc interface{ Scan(...any) error }) (*Voucher, error) {
 	v := &Voucher{}
@@ -126,8 +126,14 @@ func (s *Service) Apply(ctx context.Context, u *auth.User, batchID int64, in App
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
+	// Read outside the transaction: the holder's record is another area's
+	// and does not change what this transaction decides.
+	h, err := s.Enterprises.Holder(ctx, u, u.EnterpriseID)
+	if err != nil {
+		return nil, err
+	}
 	var id int64
-	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
 		b, err := s.getBatch(ctx, tx, u, batchID)
 		if err != nil {
 			return err
@@ -153,9 +159,9 @@ func (s *Service) Apply(ctx context.Context, u *auth.User, batchID int64, in App
 				sh = append(sh, x)
 			}
 		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO vouchers (batch_id, enterprise_id, region_code, status, face, shareholders, applied_at)
-			SELECT $1, id, region_code, 'applied', $2, $3, $4 FROM enterprises WHERE id = $5 RETURNING id`,
-			batchID, face, jsonText(nonNil(sh)), tx.Now, u.EnterpriseID).Scan(&id); err != nil {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO vouchers (batch_id, enterprise_id, enterprise_name, region_code, status, face, shareholders, applied_at)
+			VALUES ($1, $2, $3, $4, 'applied', $5, $6, $7) RETURNING id`,
+			batchID, u.EnterpriseID, h.Name, h.RegionCode, face, jsonText(nonNil(sh)), tx.Now).Scan(&id); err != nil {
 			if db.IsUnique(err) {
 				return i18n.FieldError("batch", "voucher.apply.duplicate")
 			}
@@ -299,14 +305,6 @@ func (s *Service) Expire(ctx context.Context, u *auth.User, on calendar.Date) (i
 }
 
 func itoa(n int) string { return idOf(int64(n)) }
-
-// enterpriseParty reads the enterprise's side of the related-party check.
-func enterpriseParty(ctx context.Context, tx *db.Tx, v *Voucher) (Party, error) {
-	pt := Party{Shareholders: v.Shareholders}
-	err := tx.QueryRowContext(ctx, `SELECT credit_code, legal_rep, address, contact_phone FROM enterprises WHERE id = $1`, v.EnterpriseID).
-		Scan(&pt.CreditCode, &pt.LegalRep, &pt.Address, &pt.Phone)
-	return pt, db.Normalize(err)
-}
 
 func providerParty(pr Provider) Party {
 	return Party{CreditCode: pr.CreditCode, LegalRep: pr.LegalRep, Shareholders: pr.Shareholders, Address: pr.Address, Phone: pr.Phone}
