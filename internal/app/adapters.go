@@ -17,6 +17,7 @@ import (
 	"kejiju/internal/region"
 	"kejiju/internal/review"
 	"kejiju/internal/visit"
+	"kejiju/internal/voucher"
 )
 
 // visitEnterprises lets the visit area look up enterprises through the
@@ -117,17 +118,18 @@ func (a programEnterprises) Eligibility(ctx context.Context, u *auth.User, id in
 // ApplicationPanel is the object type of an application's expert panel.
 const ApplicationPanel = program.PanelObject
 
-// reviewer is the bureau asking its own review records a question inside
-// a staff member's transition (are the reviews done, with what score). It
-// never logs in and reads only panel results.
-var reviewer = &auth.User{Username: "system", DisplayName: "系统", Roles: []auth.Role{auth.Director}, RegionCode: region.ProvinceCode}
+// bureau is the system acting for the bureau itself: asking its own review
+// records a question inside a staff member's transition (are the reviews
+// done, with what score) and running the nightly jobs (vouchers expiring).
+// It never logs in.
+var bureau = &auth.User{Username: "system", DisplayName: "系统", Roles: []auth.Role{auth.Director}, RegionCode: region.ProvinceCode}
 
 // programReviews answers from the review panels whether an application's
 // expert review is complete, and its trimmed mean.
 type programReviews struct{ s *review.Service }
 
 func (a programReviews) Done(ctx context.Context, applicationID int64) (bool, *big.Rat, error) {
-	p, err := a.s.PanelFor(ctx, reviewer, ApplicationPanel, applicationID)
+	p, err := a.s.PanelFor(ctx, bureau, ApplicationPanel, applicationID)
 	if i18n.ErrorCode(err) == i18n.NotFound {
 		return false, nil, nil
 	}
@@ -215,4 +217,17 @@ func (a awardEnterprises) Unit(ctx context.Context, u *auth.User, id int64) (awa
 		return award.Unit{}, err
 	}
 	return award.Unit{Name: e.Name, RegionCode: e.RegionCode}, nil
+}
+
+// voucherEnterprises tells the voucher area who holds or applies for a
+// voucher.
+type voucherEnterprises struct{ s *enterprise.Service }
+
+func (a voucherEnterprises) Holder(ctx context.Context, u *auth.User, id int64) (voucher.Holder, error) {
+	e, err := a.s.Get(ctx, u, id)
+	if err != nil {
+		return voucher.Holder{}, err
+	}
+	return voucher.Holder{Name: e.Name, RegionCode: e.RegionCode,
+		Party: voucher.Party{CreditCode: e.CreditCode, LegalRep: e.LegalRep, Address: e.Address, Phone: e.ContactPhone}}, nil
 }

@@ -29,6 +29,7 @@ import (
 	"kejiju/internal/region"
 	"kejiju/internal/review"
 	"kejiju/internal/visit"
+	"kejiju/internal/voucher"
 	"kejiju/internal/web"
 )
 
@@ -69,6 +70,9 @@ type App struct {
 	Jobs     *jobs.Queue
 	Web      *web.Server
 	Log      *slog.Logger
+
+	Enterprises *enterprise.Service
+	Vouchers    *voucher.Service
 }
 
 // Open opens and migrates the database and builds the services (no web
@@ -117,6 +121,8 @@ func New(cfg Config, d *db.DB, log *slog.Logger) (*App, error) {
 		Calendar: &calendar.Store{DB: d, Audit: lg},
 		Jobs:     &jobs.Queue{DB: d, Log: log, Audit: lg},
 	}
+	a.Enterprises = &enterprise.Service{DB: d, Audit: lg, Accounts: a.Auth}
+	a.Vouchers = &voucher.Service{DB: d, Audit: lg, Enterprises: voucherEnterprises{a.Enterprises}}
 	a.schedule()
 	if err := a.Auth.LoadPolicy(context.Background()); err != nil {
 		return nil, err
@@ -136,7 +142,7 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 	var nav []web.NavItem
 	var tmpls []web.Templates
 
-	ent := &enterprise.Handlers{Service: &enterprise.Service{DB: a.DB, Audit: a.Audit, Accounts: a.Auth}, Regions: a.Regions}
+	ent := &enterprise.Handlers{Service: a.Enterprises, Regions: a.Regions}
 	ent.Routes(routes)
 	nav = append(nav, enterprise.Nav()...)
 	tmpls = append(tmpls, enterprise.Templates())
@@ -252,6 +258,19 @@ func (a *App) schedule() {
 		})
 	})
 	a.Jobs.Daily("audit.retention", 2, 30, calendar.Shanghai)
+
+	a.Jobs.Handle("voucher.expire", func(ctx context.Context, _ json.RawMessage) error {
+		_, err := a.ExpireVouchers(ctx)
+		return err
+	})
+	a.Jobs.Daily("voucher.expire", 0, 30, calendar.Shanghai)
+}
+
+// ExpireVouchers expires, for the nightly job, every issued innovation
+// voucher whose batch's validity has ended: each releases its unused
+// amount back to its batch's budget. It returns how many expired.
+func (a *App) ExpireVouchers(ctx context.Context) (int, error) {
+	return a.Vouchers.Expire(ctx, bureau, calendar.FromTime(a.DB.Now(), calendar.Shanghai))
 }
 
 // figures composes the home page's key figures from the areas.
