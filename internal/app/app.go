@@ -170,6 +170,11 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 	nav = append(nav, award.Nav()...)
 	tmpls = append(tmpls, award.Templates())
 
+	vou := &voucher.Handlers{Service: a.Vouchers}
+	vou.Routes(routes)
+	nav = append(nav, voucher.Nav()...)
+	tmpls = append(tmpls, voucher.Templates())
+
 	vis := &visit.Handlers{Service: &visit.Service{DB: a.DB, Audit: a.Audit, Enterprises: visitEnterprises{ent.Service}, Calendar: a.Calendar}, Regions: a.Regions}
 	vis.Routes(routes)
 	nav = append(nav, visit.Nav()...)
@@ -185,7 +190,7 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	adm.Web, ent.Web, ht.Web, vis.Web, prog.Web, rev.Web = s, s, s, s, s, s
+	adm.Web, ent.Web, ht.Web, vis.Web, prog.Web, rev.Web, aw.Web, vou.Web = s, s, s, s, s, s, s, s
 	a.Web = s
 	return s, nil
 }

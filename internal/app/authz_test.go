@@ -20,6 +20,18 @@ import (
 // by route, apart from the routes files: the matrix test fails when a route
 // is added, removed or changes its permission without this table following.
 var routePolicy = map[string]string{
+	"GET /vouchers/batches":                           "enterprise.view",
+	"GET /vouchers/batches/new":                       "program.manage",
+	"POST /vouchers/batches":                          "program.manage",
+	"GET /vouchers/batches/{id}":                      "enterprise.view",
+	"POST /vouchers/batches/{id}/apply":               "program.apply",
+	"GET /vouchers":                                   "enterprise.view",
+	"GET /vouchers/{id}":                              "enterprise.view",
+	"POST /vouchers/{id}/issue":                       "program.manage",
+	"POST /vouchers/{id}/claims":                      "program.apply",
+	"GET /vouchers/claims":                            "enterprise.view",
+	"POST /vouchers/claims/{id}/approve":              "program.manage",
+	"POST /vouchers/claims/{id}/pay":                  "finance.pay",
 	"GET /api/v1/award-rounds":                        "enterprise.view",
 	"GET /awards/nominations":                         "enterprise.view",
 	"GET /awards/nominations/new":                     "award.nominate",

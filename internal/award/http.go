@@ -30,16 +30,6 @@ func atoi(v string) int {
 	return n
 }
 
-func lines(v string) []string {
-	var out []string
-	for _, l := range strings.Split(v, "\n") {
-		if l = strings.TrimSpace(l); l != "" {
-			out = append(out, l)
-		}
-	}
-	return out
-}
-
 // --- Rounds ---
 
 type roundList struct {
@@ -65,7 +55,7 @@ func roundInputOf(f url.Values) (RoundInput, i18n.Problems) {
 	var p i18n.Problems
 	in := RoundInput{Title: f.Get("title"), Year: atoi(f.Get("year")), Opens: web.FormDate(f.Get("opens"), "opens", &p),
 		Closes: web.FormDate(f.Get("closes"), "closes", &p), ObjectionDays: atoi(f.Get("objection_days")), PanelSize: atoi(f.Get("panel_size"))}
-	for i, l := range lines(f.Get("levels")) {
+	for i, l := range web.Lines(f.Get("levels")) {
 		fs := strings.Fields(l)
 		q := -1
 		if len(fs) == 2 {
@@ -398,11 +388,11 @@ func (h *Handlers) formData(r *http.Request) (nomForm, error) {
 // nomInputOf reads the nomination form: units one a line, contributors one
 // a line in rank order.
 func nomInputOf(f url.Values) NominationInput {
-	in := NominationInput{Title: f.Get("title"), Units: lines(f.Get("units")), Summary: f.Get("summary"),
+	in := NominationInput{Title: f.Get("title"), Units: web.Lines(f.Get("units")), Summary: f.Get("summary"),
 		ProposedLevel: atoi(f.Get("proposed_level"))}
 	in.RoundID, _ = strconv.ParseInt(strings.TrimSpace(f.Get("round_id")), 10, 64)
 	in.EnterpriseID, _ = strconv.ParseInt(strings.TrimSpace(f.Get("enterprise_id")), 10, 64)
-	for i, name := range lines(f.Get("contributors")) {
+	for i, name := range web.Lines(f.Get("contributors")) {
 		in.Contributors = append(in.Contributors, Contributor{Rank: i + 1, Name: name})
 	}
 	return in

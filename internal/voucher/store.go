@@ -165,6 +165,11 @@ type Batch struct {
 	Available money.Fen `json:"available"`
 }
 
+// RatePercent is the batch's rate in percent, for display (3500 → "35").
+func (b *Batch) RatePercent() string {
+	return strconv.FormatFloat(float64(b.RateBP)/100, 'f', -1, 64)
+}
+
 // BatchInput is what staff type for a new batch; amounts in 元 (or 万元).
 type BatchInput struct {
 	RegionCode    string     `json:"region_code"`

@@ -122,6 +122,17 @@ func ParseForm(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// Lines splits a text area into its non-empty lines, trimmed.
+func Lines(v string) []string {
+	var out []string
+	for _, l := range strings.Split(v, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
 // SafeNext returns next when it is a local path, else fallback: a login
 // must never redirect to another site.
 func SafeNext(next, fallback string) string {
