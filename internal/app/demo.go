@@ -8,6 +8,7 @@ import (
 	"kejiju/internal/calendar"
 	"kejiju/internal/enterprise"
 	"kejiju/internal/money"
+	"kejiju/internal/voucher"
 	"kejiju/internal/xlsx"
 )
 
@@ -19,7 +20,8 @@ const demoFirst = 900001
 const demoEnterprises = 60
 
 // seedDemo gives the demo district its enterprises and, for a dozen of
-// them, three years of facts, entered as the demo director would.
+// them, three years of facts, and this year's innovation voucher batch,
+// entered as the demo director would.
 func (a *App) seedDemo(ctx context.Context, director *auth.User) error {
 	svc := &enterprise.Service{DB: a.DB, Audit: a.Audit, Accounts: a.Auth}
 	tree, err := a.Regions.Tree(ctx)
@@ -61,5 +63,13 @@ func (a *App) seedDemo(ctx context.Context, director *auth.User) error {
 			}
 		}
 	}
-	return nil
+	_, err = a.Vouchers.CreateBatch(ctx, director, voucher.BatchInput{Year: this, Title: fmt.Sprintf("%d年科技创新券（第一批）", this),
+		Budget: "200万元", RateBP: voucher.DefaultRateBP, EnterpriseCap: "20万元", ClaimCap: "5万元",
+		ValidFrom: fmt.Sprintf("%d-01-01", this), ValidTo: fmt.Sprintf("%d-12-31", this),
+		Services: []string{"检验检测", "研发设计", "技术咨询"},
+		Providers: []voucher.Provider{
+			{CreditCode: "12340000485001234X", Name: "阜阳师范大学科技服务中心", LegalRep: "陈主任", Address: "阜阳市颍州区清河西路100号", Phone: "0558-2590000"},
+			{CreditCode: "91341200MA2T00000K", Name: "阜阳市产品质量检测中心", LegalRep: "孙主任", Address: "阜阳市颍东区新华路8号", Phone: "0558-2210000"},
+		}})
+	return err
 }

@@ -1,0 +1,51 @@
+package app_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+
+	"kejiju/internal/app"
+	"kejiju/internal/db"
+	"kejiju/internal/db/dbtest"
+	"kejiju/internal/money"
+)
+
+// TestDemoData starts a demo bureau: the demo district gets its 60
+// enterprises, three years of facts for twelve of them, and this year's
+// voucher batch of 200万元 funded and open.
+func TestDemoData(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		a, err := app.New(app.Config{DataDir: t.TempDir(), BureauName: "测试科技局", Demo: true}, d, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.Bootstrap(ctx, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+		var ents, years int
+		if err := d.QueryRowContext(ctx, `SELECT COUNT(*) FROM enterprises`).Scan(&ents); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.QueryRowContext(ctx, `SELECT COUNT(*) FROM enterprise_years`).Scan(&years); err != nil {
+			t.Fatal(err)
+		}
+		if ents != 60 || years != 36 {
+			t.Fatalf("demo: %d enterprises, %d enterprise years", ents, years)
+		}
+		director, err := a.Auth.UserByName(ctx, "juzhang")
+		if err != nil {
+			t.Fatal(err)
+		}
+		bs, err := a.Vouchers.Batches(ctx, director, 10)
+		if err != nil || len(bs) != 1 {
+			t.Fatalf("demo voucher batches: %d, %v", len(bs), err)
+		}
+		b, err := a.Vouchers.Batch(ctx, director, bs[0].ID)
+		if err != nil || b.Budget != money.Fen(200_0000_00) || b.Available != b.Budget || len(b.Providers) != 2 {
+			t.Fatalf("demo batch %+v, %v", b, err)
+		}
+	})
+}
