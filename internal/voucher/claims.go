@@ -2,6 +2,7 @@ package voucher
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"kejiju/internal/audit"
@@ -208,6 +209,17 @@ func (s *Service) Submit(ctx context.Context, u *auth.User, voucherID int64, in 
 		if err := p.Err(); err != nil {
 			return err
 		}
+		// One invoice of a provider is claimed once: the same claim sent
+		// again (a double click, a retry) answers with the first; any other
+		// claim on that invoice is refused.
+		prior, same, err := priorClaim(ctx, tx, pr.ID, v.ID, in, paid, on)
+		if err != nil {
+			return err
+		}
+		if same {
+			id = prior
+			return errReplay
+		}
 		ep := h.Party
 		ep.Shareholders = v.Shareholders
 		why := Related(ep, providerParty(pr))
@@ -217,6 +229,9 @@ func (s *Service) Submit(ctx context.Context, u *auth.User, voucherID int64, in 
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'submitted', $11, $12, $13, $13) RETURNING id`,
 			v.ID, pr.ID, in.Service, in.ContractNo, in.InvoiceNo, paid, on.String(), in.Evidence, len(why) > 0, strings.Join(why, ","),
 			est, string(limit), tx.Now).Scan(&id); err != nil {
+			if db.IsUnique(err) {
+				return i18n.FieldError("invoice_no", "voucher.claim.duplicate_invoice", in.InvoiceNo)
+			}
 			return db.Normalize(err)
 		}
 		c, err := s.getClaim(ctx, tx, u, id)
@@ -226,10 +241,34 @@ func (s *Service) Submit(ctx context.Context, u *auth.User, voucherID int64, in 
 		_, err = s.Audit.Append(ctx, tx, audit.Event{Action: "voucher.claim.submit", ObjectType: objClaim, ObjectID: idOf(id), RegionCode: v.RegionCode, After: audit.JSON(c)})
 		return err
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, errReplay) {
 		return nil, err
 	}
 	return s.Claim(ctx, u, id)
+}
+
+// errReplay ends a transaction that found its work already done.
+var errReplay = errors.New("voucher: replay")
+
+// priorClaim finds the claim on the provider's invoice, if any: this same
+// claim (same voucher, contract, amount and date) answers its id and true;
+// another claim on the invoice is refused with the field named.
+func priorClaim(ctx context.Context, tx *db.Tx, providerID, voucherID int64, in ClaimInput, paid money.Fen, on calendar.Date) (int64, bool, error) {
+	var id, vid int64
+	var contract, day string
+	var amount money.Fen
+	err := tx.QueryRowContext(ctx, `SELECT id, voucher_id, contract_no, paid_amount, paid_on FROM voucher_claims WHERE provider_id = $1 AND invoice_no = $2`,
+		providerID, in.InvoiceNo).Scan(&id, &vid, &contract, &amount, &day)
+	if db.IsNoRows(err) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, db.Normalize(err)
+	}
+	if vid != voucherID || contract != in.ContractNo || amount != paid || rowDate(day) != on {
+		return id, false, i18n.FieldError("invoice_no", "voucher.claim.duplicate_invoice", in.InvoiceNo)
+	}
+	return id, true, nil
 }
 
 func containsFold(list []string, s string) bool {

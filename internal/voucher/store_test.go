@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -103,8 +104,11 @@ func (e *env) issued(t *testing.T, b *voucher.Batch, ent int, face string) *vouc
 	return v
 }
 
+// invoices numbers the test claims' invoices: each claimIn is a new one.
+var invoices atomic.Int64
+
 func claimIn(paid string) voucher.ClaimInput {
-	return voucher.ClaimInput{ProviderCode: uni, Service: "检验检测", ContractNo: "HT-2026-001", InvoiceNo: "0012345",
+	return voucher.ClaimInput{ProviderCode: uni, Service: "检验检测", ContractNo: "HT-2026-001", InvoiceNo: fmt.Sprintf("%08d", invoices.Add(1)),
 		PaidAmount: paid, PaidOn: "2026-02-20", Evidence: "银行回单 20260220-01"}
 }
 
@@ -427,4 +431,62 @@ func (a holders) Holder(ctx context.Context, u *auth.User, id int64) (voucher.Ho
 	}
 	return voucher.Holder{Name: e.Name, RegionCode: e.RegionCode,
 		Party: voucher.Party{CreditCode: e.CreditCode, LegalRep: e.LegalRep, Address: e.Address, Phone: e.ContactPhone}}, nil
+}
+
+// TestInvoiceClaimedOnce: the same claim sent twice (or twenty times at
+// once) makes one claim; another claim on that invoice, by the same
+// enterprise with another amount or by another enterprise, is refused with
+// the invoice named.
+func TestInvoiceClaimedOnce(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := setup(t, d, 2)
+		b := e.batch(t, "100万元", "20万元", "5万元")
+		v0, v1 := e.issued(t, b, 0, "200000"), e.issued(t, b, 1, "200000")
+		in := claimIn("100000")
+		first, err := e.s.Submit(ctx, e.users[0], v0.ID, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := e.s.Submit(ctx, e.users[0], v0.ID, in)
+		if err != nil || again.ID != first.ID {
+			t.Fatalf("same claim again: %+v %v", again, err)
+		}
+		other := in
+		other.PaidAmount = "90000"
+		if _, err := e.s.Submit(ctx, e.users[0], v0.ID, other); field(err) != "invoice_no:voucher.claim.duplicate_invoice" {
+			t.Fatalf("same invoice, other amount: %v", err)
+		}
+		if _, err := e.s.Submit(ctx, e.users[1], v1.ID, in); field(err) != "invoice_no:voucher.claim.duplicate_invoice" {
+			t.Fatalf("same invoice, other enterprise: %v", err)
+		}
+
+		burst := claimIn("50000")
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		ids := map[int64]bool{}
+		var other2 []error
+		for range 20 {
+			wg.Go(func() {
+				c, err := e.s.Submit(ctx, e.users[0], v0.ID, burst)
+				mu.Lock()
+				defer mu.Unlock()
+				switch {
+				case err == nil:
+					ids[c.ID] = true
+				case field(err) == "invoice_no:voucher.claim.duplicate_invoice":
+				default:
+					other2 = append(other2, err)
+				}
+			})
+		}
+		wg.Wait()
+		var n int
+		if err := d.QueryRowContext(ctx, `SELECT COUNT(*) FROM voucher_claims WHERE invoice_no = $1`, burst.InvoiceNo).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != 1 || len(ids) != 1 || len(other2) > 0 {
+			t.Fatalf("20 identical claims at once: %d rows, %d distinct answers, errors %v", n, len(ids), other2)
+		}
+	})
 }
