@@ -20,6 +20,12 @@ import (
 // by route, apart from the routes files: the matrix test fails when a route
 // is added, removed or changes its permission without this table following.
 var routePolicy = map[string]string{
+	"GET /api/v1/voucher-batches":                     "enterprise.view",
+	"GET /api/v1/vouchers":                            "enterprise.view",
+	"POST /api/v1/voucher-batches/{id}/apply":         "program.apply",
+	"POST /api/v1/vouchers/{id}/claims":               "program.apply",
+	"POST /api/v1/voucher-claims/{id}/approve":        "program.manage",
+	"POST /api/v1/voucher-claims/{id}/pay":            "finance.pay",
 	"GET /vouchers/batches":                           "enterprise.view",
 	"GET /vouchers/batches/new":                       "program.manage",
 	"POST /vouchers/batches":                          "program.manage",

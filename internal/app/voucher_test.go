@@ -270,3 +270,63 @@ func TestVoucherPages(t *testing.T) {
 		}
 	})
 }
+
+// TestVoucherAPI: an enterprise applies and claims with its token (the
+// claim sent twice is one claim), staff approve and finance pay with
+// theirs; the enterprise may not approve, and its voucher shows what was used.
+func TestVoucherAPI(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		w := newVoucherWorld(t, d)
+		e := w.e
+		entTok, staffTok, finTok := e.token("qiye"), e.token("staff"), e.token("finance")
+		b, err := w.a.Vouchers.CreateBatch(ctx, w.staff, voucher.BatchInput{Year: 2026, Title: "2026年第一批科技创新券", Budget: "100万元",
+			EnterpriseCap: "20万元", ClaimCap: "5万元", ValidFrom: "2026-01-01", ValidTo: "2026-12-31", Services: []string{"检验检测"},
+			Providers: []voucher.Provider{{CreditCode: university, Name: "某大学"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var batches struct{ Items []voucher.Batch }
+		if code, msg := apiJSON(t, e, "GET", "/api/v1/voucher-batches", entTok, nil, &batches); code != http.StatusOK || len(batches.Items) != 1 {
+			t.Fatalf("batches: %d %s", code, msg)
+		}
+		var v voucher.Voucher
+		if code, msg := apiJSON(t, e, "POST", fmt.Sprintf("/api/v1/voucher-batches/%d/apply", b.ID), entTok,
+			map[string]any{"face": "300000"}, &v); code != http.StatusUnprocessableEntity || !strings.Contains(msg, "超过单个企业上限") {
+			t.Fatalf("over the cap: %d %s", code, msg)
+		}
+		if code, msg := apiJSON(t, e, "POST", fmt.Sprintf("/api/v1/voucher-batches/%d/apply", b.ID), entTok,
+			map[string]any{"face": "200000", "shareholders": []string{"刘总"}}, &v); code != http.StatusCreated || v.Status != voucher.StatusApplied {
+			t.Fatalf("apply: %d %s", code, msg)
+		}
+		if _, err := w.a.Vouchers.Issue(ctx, w.staff, v.ID); err != nil {
+			t.Fatal(err)
+		}
+		claim := map[string]any{"provider_code": university, "service": "检验检测", "contract_no": "HT-2026-002", "invoice_no": "00998877",
+			"paid_amount": "200000", "paid_on": "2026-02-25", "evidence": "银行回单"}
+		var c1, c2 voucher.Claim
+		path := fmt.Sprintf("/api/v1/vouchers/%d/claims", v.ID)
+		if code, msg := apiJSON(t, e, "POST", path, entTok, claim, &c1); code != http.StatusCreated || c1.Estimate != 5_000_000 || c1.Limit != voucher.LimitCap {
+			t.Fatalf("claim: %d %s %+v", code, msg, c1)
+		}
+		if code, msg := apiJSON(t, e, "POST", path, entTok, claim, &c2); code != http.StatusCreated || c2.ID != c1.ID {
+			t.Fatalf("claim sent again: %d %s, id %d then %d", code, msg, c1.ID, c2.ID)
+		}
+		approve := fmt.Sprintf("/api/v1/voucher-claims/%d/approve", c1.ID)
+		if code, _ := apiJSON(t, e, "POST", approve, entTok, nil, nil); code != http.StatusForbidden {
+			t.Fatalf("enterprise approves: %d", code)
+		}
+		if code, msg := apiJSON(t, e, "POST", approve, staffTok, nil, &c1); code != http.StatusOK || c1.Payable != 5_000_000 {
+			t.Fatalf("approve: %d %s %+v", code, msg, c1)
+		}
+		if code, msg := apiJSON(t, e, "POST", fmt.Sprintf("/api/v1/voucher-claims/%d/pay", c1.ID), finTok,
+			map[string]any{"bank_ref": "BANK-0002"}, &c1); code != http.StatusOK || c1.Status != voucher.ClaimPaid {
+			t.Fatalf("pay: %d %s %+v", code, msg, c1)
+		}
+		var mine struct{ Items []voucher.Voucher }
+		if code, msg := apiJSON(t, e, "GET", "/api/v1/vouchers", entTok, nil, &mine); code != http.StatusOK || len(mine.Items) != 1 ||
+			mine.Items[0].Used != 5_000_000 {
+			t.Fatalf("own vouchers: %d %s %+v", code, msg, mine.Items)
+		}
+	})
+}

@@ -17,7 +17,7 @@ func Templates() web.Templates {
 	return web.Templates{Prefix: "voucher", FS: sub}
 }
 
-// Routes lists the routes of innovation vouchers. Reading takes
+// Routes lists the pages and API of innovation vouchers. Reading takes
 // PermEnterpriseView (an enterprise reads its district's batches and its own
 // vouchers and claims; finance and the city viewer read); batches, issuing
 // and approving claims take PermProgramManage, applying and claiming
@@ -35,6 +35,13 @@ func (h *Handlers) Routes(rs *web.Routes) {
 	rs.Page("GET /vouchers/claims", auth.PermEnterpriseView, h.claims)
 	rs.Page("POST /vouchers/claims/{id}/approve", auth.PermProgramManage, h.approve)
 	rs.Page("POST /vouchers/claims/{id}/pay", auth.PermFinancePay, h.pay)
+
+	rs.API("GET /api/v1/voucher-batches", auth.PermEnterpriseView, "List the voucher batches the caller may see, newest first (?limit=)", h.apiBatches)
+	rs.API("GET /api/v1/vouchers", auth.PermEnterpriseView, "List the vouchers the caller may see, an enterprise its own (?batch_id=&limit=)", h.apiVouchers)
+	rs.API("POST /api/v1/voucher-batches/{id}/apply", auth.PermApply, "Apply for a voucher of the batch: {face (元), shareholders: [names]}", h.apiApply)
+	rs.API("POST /api/v1/vouchers/{id}/claims", auth.PermApply, `Claim against the voucher: {provider_code, service, contract_no, invoice_no, paid_amount (元), paid_on (YYYY-MM-DD), evidence}; the same claim sent again answers with the first`, h.apiClaim)
+	rs.API("POST /api/v1/voucher-claims/{id}/approve", auth.PermProgramManage, "Approve a claim (a related-party claim takes two different approvers)", h.apiApprove)
+	rs.API("POST /api/v1/voucher-claims/{id}/pay", auth.PermFinancePay, "Record the payment of an approved claim: {bank_ref}", h.apiPay)
 }
 
 // Nav lists the area's entries of the main navigation.
