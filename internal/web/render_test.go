@@ -3,6 +3,8 @@ package web
 import (
 	"slices"
 	"testing"
+
+	"kejiju/internal/auth"
 )
 
 func TestPageWindow(t *testing.T) {
@@ -22,5 +24,27 @@ func TestPageWindow(t *testing.T) {
 		if !slices.Equal(got, tc.want) {
 			t.Errorf("total %d offset %d: %v, want %v", tc.total, tc.offset, got, tc.want)
 		}
+	}
+}
+
+// TestGroupNav: entries the user may not open are left out, and a group
+// named again further down the list joins its first heading.
+func TestGroupNav(t *testing.T) {
+	items := []NavItem{
+		{Group: "g.enterprise", Key: "enterprises", Perm: auth.PermEnterpriseView},
+		{Group: "g.program", Key: "calls", Perm: auth.PermProgramManage},
+		{Group: "g.system", Key: "users", Perm: auth.PermUserManage},
+		{Group: "g.enterprise", Key: "visits", Perm: auth.PermEnterpriseView},
+	}
+	can := func(p auth.Permission) bool { return p != auth.PermUserManage }
+	var got []string
+	for _, g := range groupNav(items, can) {
+		for _, it := range g.Items {
+			got = append(got, g.Key+"/"+it.Key)
+		}
+	}
+	want := []string{"g.enterprise/enterprises", "g.enterprise/visits", "g.program/calls"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("nav %v, want %v", got, want)
 	}
 }

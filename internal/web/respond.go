@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"kejiju/internal/auth"
 	"kejiju/internal/calendar"
 	"kejiju/internal/i18n"
 )
@@ -22,22 +23,34 @@ const (
 )
 
 // view builds the View of a request.
+// groupNav keeps the entries the user may open and gathers them under
+// their group headings, in the order each group first appears: two areas
+// that share a group (enterprises and research visits) share its heading.
+func groupNav(items []NavItem, can func(auth.Permission) bool) []NavGroup {
+	var out []NavGroup
+	at := map[string]int{}
+	for _, it := range items {
+		if it.Perm != "" && !can(it.Perm) {
+			continue
+		}
+		i, ok := at[it.Group]
+		if !ok {
+			i = len(out)
+			at[it.Group] = i
+			out = append(out, NavGroup{Key: it.Group})
+		}
+		out[i].Items = append(out[i].Items, it)
+	}
+	return out
+}
+
 func (s *Server) view(r *http.Request, title string, data any) *View {
 	u := UserFrom(r.Context())
 	lang := s.lang(r)
 	v := &View{p: s.catalog.Printer(lang), Lang: lang, User: u, BureauName: s.cfg.BureauName, Title: title,
 		Path: r.URL.Path, Query: r.URL.Query(), Data: data, Form: url.Values{}, Version: s.cfg.Version}
 	if u != nil {
-		for _, it := range s.nav {
-			if it.Perm != "" && !u.Can(it.Perm) {
-				continue
-			}
-			if n := len(v.Nav); n > 0 && v.Nav[n-1].Key == it.Group {
-				v.Nav[n-1].Items = append(v.Nav[n-1].Items, it)
-			} else {
-				v.Nav = append(v.Nav, NavGroup{Key: it.Group, Items: []NavItem{it}})
-			}
-		}
+		v.Nav = groupNav(s.nav, u.Can)
 	}
 	if c, err := r.Cookie(flashCookie); err == nil {
 		if b, err := base64.RawURLEncoding.DecodeString(c.Value); err == nil {
