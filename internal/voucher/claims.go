@@ -122,16 +122,7 @@ func (s *Service) Claims(ctx context.Context, u *auth.User, f ClaimFilter) ([]*C
 	if err != nil {
 		return nil, db.Normalize(err)
 	}
-	defer rows.Close()
-	var out []*Claim
-	for rows.Next() {
-		c, err := scanClaim(rows)
-		if err != nil {
-			return nil, db.Normalize(err)
-		}
-		out = append(out, c)
-	}
-	return out, db.Normalize(rows.Err())
+	return db.Collect(rows, scanClaim)
 }
 
 // Submit records u's enterprise's claim on its voucher. Bad input is a

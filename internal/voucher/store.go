@@ -300,6 +300,16 @@ func (s *Service) CreateBatch(ctx context.Context, u *auth.User, in BatchInput) 
 
 const batchColumns = `b.id, b.region_code, b.year, b.title, b.budget, b.rate_bp, b.enterprise_cap, b.claim_cap, b.valid_from, b.valid_to, b.services`
 
+func scanProvider(sc interface{ Scan(...any) error }) (Provider, error) {
+	var pr Provider
+	var sh string
+	if err := sc.Scan(&pr.ID, &pr.CreditCode, &pr.Name, &pr.LegalRep, &sh, &pr.Address, &pr.Phone); err != nil {
+		return pr, err
+	}
+	_ = json.Unmarshal([]byte(sh), &pr.Shareholders)
+	return pr, nil
+}
+
 func scanBatch(sc interface{ Scan(...any) error }) (*Batch, error) {
 	b := &Batch{}
 	var from, to, services string
@@ -339,18 +349,8 @@ func (s *Service) getBatch(ctx context.Context, dq db.Querier, u *auth.User, id 
 	if err != nil {
 		return nil, db.Normalize(err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var pr Provider
-		var sh string
-		if err := rows.Scan(&pr.ID, &pr.CreditCode, &pr.Name, &pr.LegalRep, &sh, &pr.Address, &pr.Phone); err != nil {
-			return nil, db.Normalize(err)
-		}
-		_ = json.Unmarshal([]byte(sh), &pr.Shareholders)
-		b.Providers = append(b.Providers, pr)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, db.Normalize(err)
+	if b.Providers, err = db.Collect(rows, scanProvider); err != nil {
+		return nil, err
 	}
 	if b.Available, err = balance(ctx, dq, budgetAccount(id)); err != nil {
 		return nil, err
@@ -372,17 +372,9 @@ func (s *Service) Batches(ctx context.Context, u *auth.User, limit int) ([]*Batc
 	if err != nil {
 		return nil, db.Normalize(err)
 	}
-	defer rows.Close()
-	var out []*Batch
-	for rows.Next() {
-		b, err := scanBatch(rows)
-		if err != nil {
-			return nil, db.Normalize(err)
-		}
-		out = append(out, b)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, db.Normalize(err)
+	out, err := db.Collect(rows, scanBatch)
+	if err != nil {
+		return nil, err
 	}
 	for _, b := range out {
 		if b.Available, err = balance(ctx, s.DB, budgetAccount(b.ID)); err != nil {

@@ -102,16 +102,7 @@ func (s *Service) Vouchers(ctx context.Context, u *auth.User, batchID int64, lim
 	if err != nil {
 		return nil, db.Normalize(err)
 	}
-	defer rows.Close()
-	var out []*Voucher
-	for rows.Next() {
-		v, err := scanVoucher(rows)
-		if err != nil {
-			return nil, db.Normalize(err)
-		}
-		out = append(out, v)
-	}
-	return out, db.Normalize(rows.Err())
+	return db.Collect(rows, scanVoucher)
 }
 
 // Apply records u's enterprise's application for a voucher of batch: the
@@ -252,18 +243,9 @@ func (s *Service) Expire(ctx context.Context, u *auth.User, on calendar.Date) (i
 	if err != nil {
 		return 0, db.Normalize(err)
 	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, db.Normalize(err)
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, db.Normalize(err)
+	ids, err := db.Collect(rows, func(sc interface{ Scan(...any) error }) (id int64, err error) { return id, sc.Scan(&id) })
+	if err != nil {
+		return 0, err
 	}
 	n := 0
 	for _, id := range ids {
