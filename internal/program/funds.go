@@ -181,7 +181,7 @@ func appFunds(ctx context.Context, q db.Querier, a *Application) (*AppFunds, err
 func openCallAccounts(ctx context.Context, tx *db.Tx, c *Call) error {
 	for _, a := range []ledger.Account{
 		{Code: fundAccount(c.RegionCode, c.Year), Name: fmt.Sprintf("%s %d年度科技专项资金", c.RegionCode, c.Year), Kind: ledger.Equity, FloorZero: true, RegionCode: c.RegionCode},
-		{Code: budgetAccount(c.ID), Name: "专项预算：" + c.Title, Kind: ledger.Asset, FloorZero: true, RegionCode: c.RegionCode},
+		{Code: budgetAccount(c.ID), Name: "专项预算：" + c.Title, Kind: ledger.Asset, FloorZero: true, RegionCode: c.RegionCode, Purpose: budgetAccount(c.ID)},
 	} {
 		if _, err := ledger.Open(ctx, tx, a); err != nil {
 			return err
@@ -192,9 +192,9 @@ func openCallAccounts(ctx context.Context, tx *db.Tx, c *Call) error {
 
 func openAppAccounts(ctx context.Context, tx *db.Tx, a *Application, c *Call) error {
 	for _, acc := range []ledger.Account{
-		{Code: budgetAccount(c.ID), Name: "专项预算：" + c.Title, Kind: ledger.Asset, FloorZero: true, RegionCode: c.RegionCode},
-		{Code: commitAccount(a.ID), Name: "已承诺：" + a.EnterpriseName, Kind: ledger.Asset, FloorZero: true, RegionCode: c.RegionCode},
-		{Code: payableAccount(a.ID), Name: "应拨付：" + a.EnterpriseName, Kind: ledger.Asset, FloorZero: true, RegionCode: c.RegionCode},
+		{Code: budgetAccount(c.ID), Name: "专项预算：" + c.Title, Kind: ledger.Asset, FloorZero: true, RegionCode: c.RegionCode, Purpose: budgetAccount(c.ID)},
+		{Code: commitAccount(a.ID), Name: "已承诺：" + a.EnterpriseName, Kind: ledger.Asset, FloorZero: true, RegionCode: c.RegionCode, Purpose: budgetAccount(c.ID)},
+		{Code: payableAccount(a.ID), Name: "应拨付：" + a.EnterpriseName, Kind: ledger.Asset, FloorZero: true, RegionCode: c.RegionCode, Purpose: budgetAccount(c.ID)},
 		{Code: paidAccount(c.RegionCode, c.Year), Name: fmt.Sprintf("%s %d年度科技专项已拨付", c.RegionCode, c.Year), Kind: ledger.Expense, RegionCode: c.RegionCode},
 	} {
 		if _, err := ledger.Open(ctx, tx, acc); err != nil {

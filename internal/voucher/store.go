@@ -274,7 +274,7 @@ func (s *Service) CreateBatch(ctx context.Context, u *auth.User, in BatchInput) 
 		}
 		for _, a := range []ledger.Account{
 			{Code: fundAccount(in.RegionCode, in.Year), Name: fmt.Sprintf("%s %d年度科技专项资金", in.RegionCode, in.Year), Kind: ledger.Equity, FloorZero: true, RegionCode: in.RegionCode},
-			{Code: budgetAccount(id), Name: "创新券预算：" + in.Title, Kind: ledger.Asset, FloorZero: true, RegionCode: in.RegionCode},
+			{Code: budgetAccount(id), Name: "创新券预算：" + in.Title, Kind: ledger.Asset, FloorZero: true, RegionCode: in.RegionCode, Purpose: budgetAccount(id)},
 		} {
 			if _, err := ledger.Open(ctx, tx, a); err != nil {
 				return err

@@ -191,8 +191,8 @@ func (s *Service) Issue(ctx context.Context, u *auth.User, id int64) (*Voucher, 
 			return i18n.E(i18n.Conflict, "voucher.not_applied")
 		}
 		for _, a := range []ledger.Account{
-			{Code: commitAccount(id), Name: "创新券已承诺：" + v.EnterpriseName, Kind: ledger.Asset, FloorZero: true, RegionCode: v.RegionCode},
-			{Code: payableAccount(id), Name: "创新券应兑付：" + v.EnterpriseName, Kind: ledger.Asset, FloorZero: true, RegionCode: v.RegionCode},
+			{Code: commitAccount(id), Name: "创新券已承诺：" + v.EnterpriseName, Kind: ledger.Asset, FloorZero: true, RegionCode: v.RegionCode, Purpose: budgetAccount(v.BatchID)},
+			{Code: payableAccount(id), Name: "创新券应兑付：" + v.EnterpriseName, Kind: ledger.Asset, FloorZero: true, RegionCode: v.RegionCode, Purpose: budgetAccount(v.BatchID)},
 		} {
 			if _, err := ledger.Open(ctx, tx, a); err != nil {
 				return err
