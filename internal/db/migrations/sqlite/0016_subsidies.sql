@@ -28,7 +28,7 @@ CREATE INDEX ledger_accounts_purpose ON ledger_accounts (purpose);
 -- A new year's policy is a new row.
 CREATE TABLE subsidy_policies (
     id             INTEGER PRIMARY KEY,
-    kind           TEXT NOT NULL CHECK (kind IN ('equipment', 'purchase', 'patent', 'pledge')),
+    kind           TEXT NOT NULL CHECK (kind IN ('equipment', 'purchase', 'patent')),
     title          TEXT NOT NULL,
     document_no    TEXT NOT NULL,
     effective_from TEXT NOT NULL,
