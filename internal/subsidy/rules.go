@@ -303,6 +303,14 @@ func (in PatentInput) Ref() string {
 // are the store's to check; here its type must match the item.
 func PatentSubsidy(p PatentParams, in PatentInput, on calendar.Date, prior money.Fen) Result {
 	r := Result{Status: Payable}
+	if p.CNIPA2021 {
+		switch {
+		case in.Item == UtilityGrant || in.Item == DesignGrant || in.Item == AnnualFee:
+			return r.refuse("subsidy.line.patent.cnipa_item")
+		case in.Item == InventionGrant && !p.GrantsEnd.IsZero() && !on.Before(p.GrantsEnd):
+			return r.refuse("subsidy.line.patent.cnipa_ended", p.GrantsEnd.String())
+		}
+	}
 	rule, ok := p.Items[in.Item]
 	if !ok {
 		return r.refuse("subsidy.line.patent.not_covered", string(in.Item))
@@ -314,14 +322,6 @@ func PatentSubsidy(p PatentParams, in PatentInput, on calendar.Date, prior money
 		}
 		if kindOf(n.Type) != want {
 			return r.refuse("subsidy.line.patent.type_mismatch", in.AppNo, n.Type.Chinese())
-		}
-	}
-	if p.CNIPA2021 {
-		switch {
-		case in.Item == UtilityGrant || in.Item == DesignGrant || in.Item == AnnualFee:
-			return r.refuse("subsidy.line.patent.cnipa_item")
-		case in.Item == InventionGrant && !p.GrantsEnd.IsZero() && !on.Before(p.GrantsEnd):
-			return r.refuse("subsidy.line.patent.cnipa_ended", p.GrantsEnd.String())
 		}
 	}
 	switch in.Item {

@@ -40,12 +40,15 @@ CREATE TABLE subsidy_policies (
 );
 
 -- A subsidy budget is a year's money for one kind of subsidy in a
--- district (budget:subsidy:<region>:<year>:<kind> in the ledger).
+-- district (budget:subsidy:<region>:<year>:<kind> in the ledger). Every
+-- approval bumps approvals first: the row lock serialises the approvals
+-- of one budget, so each sees what the ones before it granted.
 CREATE TABLE subsidy_budgets (
     id          INTEGER PRIMARY KEY,
     region_code TEXT NOT NULL REFERENCES regions (code),
     year        INTEGER NOT NULL,
     kind        TEXT NOT NULL,
+    approvals   INTEGER NOT NULL DEFAULT 0,
     created_at  TIMESTAMP NOT NULL,
     UNIQUE (region_code, year, kind)
 );
