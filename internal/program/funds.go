@@ -2,6 +2,7 @@ package program
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"strconv"
@@ -117,7 +118,7 @@ func (s *Service) Appropriate(ctx context.Context, u *auth.User, callID int64, i
 	}
 	in.Key = strings.TrimSpace(in.Key)
 	if in.Key == "" {
-		in.Key = newKey()
+		in.Key = rand.Text()
 	} else if len(in.Key) > 64 {
 		p.Add("key", "error.too_long", 64)
 	}

@@ -21,7 +21,10 @@ import (
 // it: the kind, the kind's input (amounts in fen) and the form's key.
 type ClaimInput struct {
 	Kind         Kind            `json:"kind"`
-	EnterpriseID int64           `json:"enterprise_id,omitempty"` // staff only; an enterprise user claims for its own
+	// Staff name the enterprise by CreditCode (or EnterpriseID); an
+	// enterprise user claims for its own.
+	EnterpriseID int64           `json:"enterprise_id,omitempty"`
+	CreditCode   string          `json:"credit_code,omitempty"`
 	Equipment    *EquipmentInput `json:"equipment,omitempty"`
 	Purchase     *PurchaseInput  `json:"purchase,omitempty"`
 	Patent       *PatentInput    `json:"patent,omitempty"`
@@ -44,17 +47,25 @@ type Calculation struct {
 	input     []byte
 }
 
-func (s *Service) enterpriseOf(u *auth.User, in ClaimInput) (int64, error) {
+// applicant is the enterprise the claim is for.
+func (s *Service) applicant(ctx context.Context, u *auth.User, in ClaimInput) (Applicant, error) {
 	switch {
+	case CanManage(u) && in.EnterpriseID != 0:
+		return s.Enterprises.Applicant(ctx, u, in.EnterpriseID)
 	case CanManage(u):
-		if in.EnterpriseID == 0 {
-			return 0, i18n.FieldError("enterprise_id", "error.required")
+		code := strings.ToUpper(clean(in.CreditCode))
+		if code == "" {
+			return Applicant{}, i18n.FieldError("credit_code", "error.required")
 		}
-		return in.EnterpriseID, nil
+		a, err := s.Enterprises.ApplicantByCode(ctx, u, code)
+		if i18n.ErrorCode(err) == i18n.NotFound {
+			return a, i18n.FieldError("credit_code", "subsidy.unknown_enterprise", code)
+		}
+		return a, err
 	case CanClaim(u):
-		return u.EnterpriseID, nil
+		return s.Enterprises.Applicant(ctx, u, u.EnterpriseID)
 	}
-	return 0, forbidden()
+	return Applicant{}, forbidden()
 }
 
 // check validates the input of the claim's kind and returns it as stored,
@@ -154,18 +165,15 @@ func validItem(i Item) bool {
 // calculate works the claim out on the date on, reading the policy and
 // what the enterprise already received for the same kind and item this year.
 func (s *Service) calculate(ctx context.Context, q db.Querier, u *auth.User, in ClaimInput, on calendar.Date) (*Calculation, error) {
-	id, err := s.enterpriseOf(u, in)
-	if err != nil {
-		return nil, err
-	}
 	input, item, ref, err := check(in)
 	if err != nil {
 		return nil, err
 	}
-	a, err := s.Enterprises.Applicant(ctx, u, id)
+	a, err := s.applicant(ctx, u, in)
 	if err != nil {
 		return nil, err
 	}
+	id := a.ID
 	pol, err := s.PolicyOn(ctx, q, in.Kind, on)
 	if err != nil {
 		return nil, err
@@ -250,12 +258,11 @@ func (s *Service) Submit(ctx context.Context, u *auth.User, in ClaimInput) (*Cla
 		if c.Result.Status == Pending {
 			state = Waiting
 		}
-		eid, _ := s.enterpriseOf(u, in)
 		lines, _ := json.Marshal(c.Result.Lines)
 		if err := tx.QueryRowContext(ctx, `INSERT INTO subsidy_claims (policy_id, kind, region_code, year, quarter, enterprise_id, enterprise_name,
 			credit_code, item, ref, input, amount, lines, state, idem_key, submitted_by, submitted_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
-			c.Policy.ID, string(in.Kind), c.Applicant.RegionCode, c.Year, c.Quarter, eid, c.Applicant.Name, c.Applicant.CreditCode,
+			c.Policy.ID, string(in.Kind), c.Applicant.RegionCode, c.Year, c.Quarter, c.Applicant.ID, c.Applicant.Name, c.Applicant.CreditCode,
 			string(c.Item), c.Ref, string(c.input), c.Result.Amount, string(lines), string(state), key, u.ID, tx.Now).Scan(&id); err != nil {
 			return db.Normalize(err)
 		}

@@ -313,7 +313,7 @@ func PatentSubsidy(p PatentParams, in PatentInput, on calendar.Date, prior money
 	}
 	rule, ok := p.Items[in.Item]
 	if !ok {
-		return r.refuse("subsidy.line.patent.not_covered", string(in.Item))
+		return r.refuse("subsidy.line.patent.not_covered")
 	}
 	if want, ok := grantType[in.Item]; ok {
 		n, err := ident.ParsePatentNumber(in.AppNo)

@@ -3,10 +3,12 @@ package subsidy
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"kejiju/internal/calendar"
+	"kejiju/internal/i18n"
 	"kejiju/internal/ident"
 	"kejiju/internal/money"
 )
@@ -24,9 +26,21 @@ func appNo(t *testing.T, year int, typ ident.PatentType, serial int) string {
 	return digits + "." + string(c)
 }
 
-func keys(r Result) []string {
+// keys lists the keys of r's lines, each checked to be in both catalogs
+// with as many arguments as the line carries.
+func keys(t *testing.T, r Result) []string {
+	t.Helper()
 	var out []string
 	for _, l := range r.Lines {
+		for _, lang := range []string{i18n.Chinese, i18n.English} {
+			args := make([]any, len(l.Args))
+			for i, a := range l.Args {
+				args[i] = a
+			}
+			if got := i18n.Default().Printer(lang).T(l.Key, args...); got == l.Key || strings.Contains(got, "%!") {
+				t.Errorf("%s: line %s %v reads %q", lang, l.Key, l.Args, got)
+			}
+		}
 		out = append(out, l.Key)
 	}
 	return out
@@ -69,10 +83,10 @@ func TestEquipment(t *testing.T) {
 			r := EquipmentSubsidy(anhui2017, c.in, money.Fen(c.prior*yuanFen))
 			want := money.Fen(c.want * yuanFen)
 			if r.Amount != want || r.Status != c.status || r.Capped != c.capped {
-				t.Errorf("got %d %s capped=%v, want %d %s capped=%v; lines %v", r.Amount, r.Status, r.Capped, want, c.status, c.capped, keys(r))
+				t.Errorf("got %d %s capped=%v, want %d %s capped=%v; lines %v", r.Amount, r.Status, r.Capped, want, c.status, c.capped, keys(t, r))
 			}
-			if c.mentions != "" && !slices.Contains(keys(r), c.mentions) {
-				t.Errorf("lines %v do not say %s", keys(r), c.mentions)
+			if c.mentions != "" && !slices.Contains(keys(t, r), c.mentions) {
+				t.Errorf("lines %v do not say %s", keys(t, r), c.mentions)
 			}
 			if len(r.Lines) == 0 {
 				t.Error("no explanation")
@@ -107,7 +121,7 @@ func TestPurchase(t *testing.T) {
 			c.mod(&i)
 			r := PurchaseSubsidy(p, i, money.Fen(c.prior*yuanFen))
 			if r.Amount != money.Fen(c.want*yuanFen) || r.Status != c.status || r.Capped != c.capped {
-				t.Errorf("got %d %s capped=%v; lines %v", r.Amount, r.Status, r.Capped, keys(r))
+				t.Errorf("got %d %s capped=%v; lines %v", r.Amount, r.Status, r.Capped, keys(t, r))
 			}
 		})
 	}
@@ -163,10 +177,10 @@ func TestPatent(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			r := PatentSubsidy(c.p, c.in, c.on, money.Fen(c.prior*yuanFen))
 			if r.Amount != money.Fen(c.want) || r.Status != c.status {
-				t.Errorf("got %d %s, want %d %s; lines %v", r.Amount, r.Status, c.want, c.status, keys(r))
+				t.Errorf("got %d %s, want %d %s; lines %v", r.Amount, r.Status, c.want, c.status, keys(t, r))
 			}
-			if c.says != "" && !slices.Contains(keys(r), c.says) {
-				t.Errorf("lines %v do not say %s", keys(r), c.says)
+			if c.says != "" && !slices.Contains(keys(t, r), c.says) {
+				t.Errorf("lines %v do not say %s", keys(t, r), c.says)
 			}
 		})
 	}

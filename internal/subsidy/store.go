@@ -68,6 +68,7 @@ type Service struct {
 
 // Applicant is what the subsidy area needs of the enterprise that claims.
 type Applicant struct {
+	ID         int64
 	Name       string
 	CreditCode string
 	RegionCode string
@@ -78,6 +79,9 @@ type Enterprises interface {
 	// Applicant returns the enterprise with id, or NotFound when it does
 	// not exist or lies outside u's scope.
 	Applicant(ctx context.Context, u *auth.User, enterpriseID int64) (Applicant, error)
+	// ApplicantByCode finds the enterprise by its 统一社会信用代码 in u's
+	// scope, or NotFound.
+	ApplicantByCode(ctx context.Context, u *auth.User, creditCode string) (Applicant, error)
 }
 
 func may(u *auth.User, perm auth.Permission) error {

@@ -41,7 +41,15 @@ func (a applicants) Applicant(ctx context.Context, u *auth.User, id int64) (subs
 	if err != nil {
 		return subsidy.Applicant{}, err
 	}
-	return subsidy.Applicant{Name: e.Name, CreditCode: e.CreditCode, RegionCode: e.RegionCode}, nil
+	return subsidy.Applicant{ID: e.ID, Name: e.Name, CreditCode: e.CreditCode, RegionCode: e.RegionCode}, nil
+}
+
+func (a applicants) ApplicantByCode(ctx context.Context, u *auth.User, code string) (subsidy.Applicant, error) {
+	e, err := a.s.ByCode(ctx, u, code)
+	if err != nil {
+		return subsidy.Applicant{}, err
+	}
+	return a.Applicant(ctx, u, e.ID)
 }
 
 type env struct {
