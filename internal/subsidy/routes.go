@@ -19,13 +19,12 @@ func Templates() web.Templates {
 
 // Routes lists the pages and API of subsidies. Reading takes
 // PermEnterpriseView (an enterprise reads its own claims); claiming
-// PermApply (an enterprise) — staff claim on an enterprise's behalf with
-// the same route, which the service checks; approving, rejecting and the
+// PermSubsidyClaim (an enterprise its own, staff on its behalf); approving, rejecting and the
 // policies PermProgramManage; budgets and paying PermFinancePay.
 func (h *Handlers) Routes(rs *web.Routes) {
 	rs.Page("GET /subsidies", auth.PermEnterpriseView, h.list)
-	rs.Page("GET /subsidies/new", auth.PermEnterpriseView, h.newClaim)
-	rs.Page("POST /subsidies", auth.PermEnterpriseView, h.create)
+	rs.Page("GET /subsidies/new", auth.PermSubsidyClaim, h.newClaim)
+	rs.Page("POST /subsidies", auth.PermSubsidyClaim, h.create)
 	rs.Page("GET /subsidies/{id}", auth.PermEnterpriseView, h.show)
 	rs.Page("POST /subsidies/{id}/approve", auth.PermProgramManage, h.approve)
 	rs.Page("POST /subsidies/{id}/reject", auth.PermProgramManage, h.reject)
@@ -38,7 +37,7 @@ func (h *Handlers) Routes(rs *web.Routes) {
 	rs.Page("GET /subsidies/report.xlsx", auth.PermEnterpriseView, h.reportSheet)
 
 	rs.API("GET /api/v1/subsidies", auth.PermEnterpriseView, "List the subsidy claims the caller may see, newest first (?kind=&state=&year=&quarter=&limit=&offset=)", h.apiList)
-	rs.API("POST /api/v1/subsidies", auth.PermEnterpriseView, `File a claim: {kind: equipment|purchase|patent, credit_code (staff), equipment|purchase|patent: {…amounts in fen}, key}; with "preview": true it is only worked out (试算); the same key again answers with the first`, h.apiSubmit)
+	rs.API("POST /api/v1/subsidies", auth.PermSubsidyClaim, `File a claim: {kind: equipment|purchase|patent, credit_code (staff), equipment|purchase|patent: {…amounts in fen}, key}; with "preview": true it is only worked out (试算); the same key again answers with the first`, h.apiSubmit)
 	rs.API("POST /api/v1/subsidies/{id}/approve", auth.PermProgramManage, "Approve a submitted claim: the amount is worked out again, committed and made payable", h.apiApprove)
 	rs.API("POST /api/v1/subsidies/{id}/reject", auth.PermProgramManage, "Reject a claim: {reason}", h.apiReject)
 	rs.API("POST /api/v1/subsidies/{id}/pay", auth.PermFinancePay, "Record the payment of an approved claim: {bank_ref}", h.apiPay)

@@ -98,7 +98,7 @@ func may(u *auth.User, perm auth.Permission) error {
 func CanManage(u *auth.User) bool { return may(u, auth.PermProgramManage) == nil }
 func CanPay(u *auth.User) bool    { return may(u, auth.PermFinancePay) == nil }
 func CanClaim(u *auth.User) bool {
-	return CanManage(u) || (u.MayWrite() == nil && u.IsEnterprise() && u.Can(auth.PermApply) && u.EnterpriseID != 0)
+	return u.MayWrite() == nil && u.Can(auth.PermSubsidyClaim) && (!u.IsEnterprise() || u.EnterpriseID != 0)
 }
 
 // --- Policies ---
