@@ -8,6 +8,7 @@ import (
 	"kejiju/internal/calendar"
 	"kejiju/internal/enterprise"
 	"kejiju/internal/money"
+	"kejiju/internal/subsidy"
 	"kejiju/internal/voucher"
 	"kejiju/internal/xlsx"
 )
@@ -71,5 +72,43 @@ func (a *App) seedDemo(ctx context.Context, director *auth.User) error {
 			{CreditCode: "12340000485001234X", Name: "阜阳师范大学科技服务中心", LegalRep: "陈主任", Address: "阜阳市颍州区清河西路100号", Phone: "0558-2590000"},
 			{CreditCode: "91341200MA2T00000K", Name: "阜阳市产品质量检测中心", LegalRep: "孙主任", Address: "阜阳市颍东区新华路8号", Phone: "0558-2210000"},
 		}})
-	return err
+	if err != nil {
+		return err
+	}
+	return a.seedSubsidies(ctx, director, this)
+}
+
+// seedSubsidies appropriates this year's subsidy budgets (as finance) and
+// files three claims: an equipment post-subsidy approved and awaiting
+// payment, a pledge assessment fee submitted, and a pledge interest claim
+// waiting for the loan's repayment.
+func (a *App) seedSubsidies(ctx context.Context, director *auth.User, year int) error {
+	fin, err := a.Auth.UserByName(ctx, "caiwu")
+	if err != nil {
+		return err
+	}
+	for k, amount := range map[subsidy.Kind]string{subsidy.Equipment: "500万元", subsidy.Purchase: "100万元", subsidy.Patent: "50万元"} {
+		if err := a.Subsidies.FundBudget(ctx, fin, subsidy.FundInput{Year: year, Kind: k, Amount: amount, Key: "demo"}); err != nil {
+			return err
+		}
+	}
+	const wan = 1_000_000 // fen
+	eq, err := a.Subsidies.Submit(ctx, director, subsidy.ClaimInput{Kind: subsidy.Equipment, CreditCode: enterprise.SampleCode(demoFirst),
+		Equipment: &subsidy.EquipmentInput{Sales: 3200 * wan, Devices: []subsidy.Device{
+			{Name: "扫描电子显微镜", Value: 1500 * wan, ForRD: true}, {Name: "高效液相色谱仪", Value: 68 * wan, ForRD: true}}}})
+	if err != nil {
+		return err
+	}
+	if _, err := a.Subsidies.Approve(ctx, director, eq.ID); err != nil {
+		return err
+	}
+	for _, in := range []subsidy.PatentInput{
+		{Item: subsidy.PledgeAssessment, LoanNo: fmt.Sprintf("ZY%d-001", year), Loan: 800 * wan, Fee: 6 * wan},
+		{Item: subsidy.PledgeInterest, LoanNo: fmt.Sprintf("ZY%d-001", year), Loan: 800 * wan, Interest: 30 * wan},
+	} {
+		if _, err := a.Subsidies.Submit(ctx, director, subsidy.ClaimInput{Kind: subsidy.Patent, CreditCode: enterprise.SampleCode(demoFirst + 1), Patent: &in}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

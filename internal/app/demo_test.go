@@ -9,7 +9,9 @@ import (
 	"kejiju/internal/app"
 	"kejiju/internal/db"
 	"kejiju/internal/db/dbtest"
+	"kejiju/internal/ledger"
 	"kejiju/internal/money"
+	"kejiju/internal/subsidy"
 )
 
 // TestDemoData starts a demo bureau: the demo district gets its 60
@@ -46,6 +48,17 @@ func TestDemoData(t *testing.T) {
 		b, err := a.Vouchers.Batch(ctx, director, bs[0].ID)
 		if err != nil || b.Budget != money.Fen(200_0000_00) || b.Available != b.Budget || len(b.Providers) != 2 {
 			t.Fatalf("demo batch %+v, %v", b, err)
+		}
+		claims, n, err := a.Subsidies.Claims(ctx, director, subsidy.Filter{})
+		states := map[subsidy.State]int{}
+		for _, c := range claims {
+			states[c.State]++
+		}
+		if err != nil || n != 3 || states[subsidy.Approved] != 1 || states[subsidy.Submitted] != 1 || states[subsidy.Waiting] != 1 {
+			t.Fatalf("demo subsidy claims %d %v (%v)", n, states, err)
+		}
+		if rec, err := ledger.Reconcile(ctx, d, director.Scope()); err != nil || !rec.OK() || rec.Payables == 0 {
+			t.Fatalf("demo ledger reconciliation %+v (%v)", rec, err)
 		}
 	})
 }
