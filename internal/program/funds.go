@@ -46,13 +46,11 @@ import (
 // or is terminated: reclaiming it from the enterprise is out of scope.
 
 // The account codes.
-func fundAccount(region string, year int) string { return fmt.Sprintf("fund:%s:%d", region, year) }
+func fundAccount(region string, year int) string { return ledger.FundAccount(region, year).Code }
 func budgetAccount(callID int64) string          { return "budget:call:" + idOf(callID) }
 func commitAccount(appID int64) string           { return "commit:application:" + idOf(appID) }
 func payableAccount(appID int64) string          { return "payable:application:" + idOf(appID) }
-func paidAccount(region string, year int) string {
-	return fmt.Sprintf("paid:%s:%d", region, year)
-}
+func paidAccount(region string, year int) string { return ledger.PaidAccount(region, year).Code }
 
 // MayFund reports whether u appropriates money to calls: finance
 // (PermFinancePay), which posts every money move of the bureau; the
@@ -181,7 +179,7 @@ func appFunds(ctx context.Context, q db.Querier, a *Application) (*AppFunds, err
 
 func openCallAccounts(ctx context.Context, tx *db.Tx, c *Call) error {
 	for _, a := range []ledger.Account{
-		{Code: fundAccount(c.RegionCode, c.Year), Name: fmt.Sprintf("%s %d年度科技专项资金", c.RegionCode, c.Year), Kind: ledger.Equity, FloorZero: true, RegionCode: c.RegionCode},
+		ledger.FundAccount(c.RegionCode, c.Year),
 		{Code: budgetAccount(c.ID), Name: "专项预算：" + c.Title, Kind: ledger.Asset, FloorZero: true, RegionCode: c.RegionCode, Purpose: budgetAccount(c.ID)},
 	} {
 		if _, err := ledger.Open(ctx, tx, a); err != nil {
@@ -196,7 +194,7 @@ func openAppAccounts(ctx context.Context, tx *db.Tx, a *Application, c *Call) er
 		{Code: budgetAccount(c.ID), Name: "专项预算：" + c.Title, Kind: ledger.Asset, FloorZero: true, RegionCode: c.RegionCode, Purpose: budgetAccount(c.ID)},
 		{Code: commitAccount(a.ID), Name: "已承诺：" + a.EnterpriseName, Kind: ledger.Asset, FloorZero: true, RegionCode: c.RegionCode, Purpose: budgetAccount(c.ID)},
 		{Code: payableAccount(a.ID), Name: "应拨付：" + a.EnterpriseName, Kind: ledger.Asset, FloorZero: true, RegionCode: c.RegionCode, Purpose: budgetAccount(c.ID)},
-		{Code: paidAccount(c.RegionCode, c.Year), Name: fmt.Sprintf("%s %d年度科技专项已拨付", c.RegionCode, c.Year), Kind: ledger.Expense, RegionCode: c.RegionCode},
+		ledger.PaidAccount(c.RegionCode, c.Year),
 	} {
 		if _, err := ledger.Open(ctx, tx, acc); err != nil {
 			return err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -37,8 +36,7 @@ import (
 // its audit event, with a key deterministic per business event, so a
 // retried transaction is one effect.
 
-func fundAccount(region string, year int) string { return fmt.Sprintf("fund:%s:%d", region, year) }
-func paidAccount(region string, year int) string { return fmt.Sprintf("paid:%s:%d", region, year) }
+func fundAccount(region string, year int) string { return ledger.FundAccount(region, year).Code }
 func budgetAccount(batchID int64) string         { return "budget:voucher-batch:" + idOf(batchID) }
 func commitAccount(voucherID int64) string       { return "commit:voucher:" + idOf(voucherID) }
 func payableAccount(voucherID int64) string      { return "payable:voucher:" + idOf(voucherID) }
@@ -273,7 +271,7 @@ func (s *Service) CreateBatch(ctx context.Context, u *auth.User, in BatchInput) 
 			}
 		}
 		for _, a := range []ledger.Account{
-			{Code: fundAccount(in.RegionCode, in.Year), Name: fmt.Sprintf("%s %d年度科技专项资金", in.RegionCode, in.Year), Kind: ledger.Equity, FloorZero: true, RegionCode: in.RegionCode},
+			ledger.FundAccount(in.RegionCode, in.Year),
 			{Code: budgetAccount(id), Name: "创新券预算：" + in.Title, Kind: ledger.Asset, FloorZero: true, RegionCode: in.RegionCode, Purpose: budgetAccount(id)},
 		} {
 			if _, err := ledger.Open(ctx, tx, a); err != nil {

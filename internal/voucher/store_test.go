@@ -213,10 +213,10 @@ func TestFlow(t *testing.T) {
 		if _, err := e.s.Claim(ctx, e.users[1], c.ID); i18n.ErrorCode(err) != i18n.NotFound {
 			t.Fatalf("other enterprise reads claim: %v", err)
 		}
-		if vs, err := e.s.Vouchers(ctx, e.users[1], 0, 0); err != nil || len(vs) != 0 {
+		if vs, n, err := e.s.Vouchers(ctx, e.users[1], voucher.VoucherFilter{}); err != nil || len(vs) != 0 || n != 0 {
 			t.Fatalf("other enterprise lists %d vouchers, %v", len(vs), err)
 		}
-		if vs, err := e.s.Vouchers(ctx, e.users[0], 0, 0); err != nil || len(vs) != 1 || vs[0].Remaining() != 115_000_00 {
+		if vs, n, err := e.s.Vouchers(ctx, e.users[0], voucher.VoucherFilter{}); err != nil || len(vs) != 1 || n != 1 || vs[0].Remaining() != 115_000_00 {
 			t.Fatalf("own vouchers %+v, %v", vs, err)
 		}
 		// Issuing beyond the batch budget is refused, nothing posted.
@@ -487,6 +487,44 @@ func TestInvoiceClaimedOnce(t *testing.T) {
 		}
 		if n != 1 || len(ids) != 1 || len(other2) > 0 {
 			t.Fatalf("20 identical claims at once: %d rows, %d distinct answers, errors %v", n, len(ids), other2)
+		}
+	})
+}
+
+// TestPages: the voucher and claim lists come a page at a time with the
+// total count.
+func TestPages(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := setup(t, d, 5)
+		b := e.batch(t, "100万元", "10万元", "5万元")
+		var ids []int64
+		for i := range 5 {
+			v := e.issued(t, b, i, "10000")
+			ids = append(ids, v.ID)
+			if _, err := e.s.Submit(ctx, e.users[i], v.ID, claimIn("1000")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var seen []int64
+		for off := 0; off < 6; off += 2 {
+			vs, n, err := e.s.Vouchers(ctx, staff, voucher.VoucherFilter{BatchID: b.ID, Limit: 2, Offset: off})
+			if err != nil || n != 5 || len(vs) != min(2, 5-off) {
+				t.Fatalf("offset %d: %d of %d (%v)", off, len(vs), n, err)
+			}
+			for _, v := range vs {
+				seen = append(seen, v.ID)
+			}
+		}
+		if len(seen) != 5 || seen[0] != ids[4] || seen[4] != ids[0] {
+			t.Errorf("pages gave %v, issued %v (newest first)", seen, ids)
+		}
+		cs, n, err := e.s.Claims(ctx, staff, voucher.ClaimFilter{Status: voucher.ClaimSubmitted, Limit: 3, Offset: 3})
+		if err != nil || n != 5 || len(cs) != 2 {
+			t.Errorf("claims page 2: %d of %d (%v)", len(cs), n, err)
+		}
+		if cs, n, err := e.s.Claims(ctx, e.users[0], voucher.ClaimFilter{}); err != nil || n != 1 || len(cs) != 1 {
+			t.Errorf("an enterprise's own claims: %d of %d (%v)", len(cs), n, err)
 		}
 	})
 }
