@@ -365,22 +365,32 @@ func (s *Service) Batch(ctx context.Context, u *auth.User, id int64) (*Batch, er
 func (s *Service) Batches(ctx context.Context, u *auth.User, limit int) ([]*Batch, error) {
 	q := &db.Where{}
 	batchScope(u, q)
-	rows, err := s.DB.QueryContext(ctx, `SELECT `+batchColumns+` FROM voucher_batches b WHERE `+q.SQL()+
-		` ORDER BY b.year DESC, b.id DESC LIMIT `+strconv.Itoa(max(lim(limit), 1)), q.Args...)
+	// The budget balance comes in the same query (the account code is
+	// budget:voucher-batch:<id>, see budgetAccount).
+	rows, err := s.DB.QueryContext(ctx, `SELECT `+batchColumns+`, COALESCE(a.balance, 0) FROM voucher_batches b
+		LEFT JOIN ledger_accounts a ON a.code = 'budget:voucher-batch:' || b.id
+		WHERE `+q.SQL()+` ORDER BY b.year DESC, b.id DESC LIMIT `+strconv.Itoa(max(lim(limit), 1)), q.Args...)
 	if err != nil {
 		return nil, db.Normalize(err)
 	}
-	out, err := db.Collect(rows, scanBatch)
-	if err != nil {
-		return nil, err
-	}
-	for _, b := range out {
-		if b.Available, err = balance(ctx, s.DB, budgetAccount(b.ID)); err != nil {
-			return nil, err
+	return db.Collect(rows, func(sc interface{ Scan(...any) error }) (*Batch, error) {
+		var avail money.Fen
+		b, err := scanBatch(scanWith{sc, &avail})
+		if b != nil {
+			b.Available = avail
 		}
-	}
-	return out, nil
+		return b, err
+	})
 }
+
+// scanWith scans a row into the destinations a scan function asks for,
+// then into extra.
+type scanWith struct {
+	sc    interface{ Scan(...any) error }
+	extra any
+}
+
+func (s scanWith) Scan(dest ...any) error { return s.sc.Scan(append(dest, s.extra)...) }
 
 func balance(ctx context.Context, q db.Querier, code string) (money.Fen, error) {
 	b, err := ledger.Balance(ctx, q, code)

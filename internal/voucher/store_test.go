@@ -506,6 +506,9 @@ func TestPages(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		if bs, err := e.s.Batches(ctx, staff, 10); err != nil || len(bs) != 1 || bs[0].Available != 95*1_000_000 {
+			t.Fatalf("batch list: %+v (%v)", bs, err)
+		}
 		var seen []int64
 		for off := 0; off < 6; off += 2 {
 			vs, n, err := e.s.Vouchers(ctx, staff, voucher.VoucherFilter{BatchID: b.ID, Limit: 2, Offset: off})
