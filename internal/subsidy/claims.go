@@ -20,7 +20,7 @@ import (
 // ClaimInput is a claim as the enterprise (or staff on its behalf) files
 // it: the kind, the kind's input (amounts in fen) and the form's key.
 type ClaimInput struct {
-	Kind         Kind            `json:"kind"`
+	Kind Kind `json:"kind"`
 	// Staff name the enterprise by CreditCode (or EnterpriseID); an
 	// enterprise user claims for its own.
 	EnterpriseID int64           `json:"enterprise_id,omitempty"`

@@ -53,7 +53,6 @@ func nonNil(s []string) []string             { return append([]string{}, s...) }
 func lim(n int) int                          { return min(max(n, 0), 1000) }
 func forbidden() error                       { return i18n.E(i18n.Forbidden, "error.forbidden") }
 func notFound() error                        { return i18n.E(i18n.NotFound, "error.not_found") }
-func stale() error                           { return i18n.E(i18n.Conflict, "error.conflict") }
 func dateOf(s string) (calendar.Date, error) { return calendar.Parse(clean(s)) }
 func rowDate(s string) calendar.Date         { d, _ := calendar.Parse(s); return d }
 
