@@ -28,6 +28,7 @@ import (
 	"kejiju/internal/ledger"
 	"kejiju/internal/program"
 	"kejiju/internal/region"
+	"kejiju/internal/report"
 	"kejiju/internal/review"
 	"kejiju/internal/subsidy"
 	"kejiju/internal/visit"
@@ -189,6 +190,15 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 	nav = append(nav, ledger.Nav()...)
 	tmpls = append(tmpls, ledger.Templates())
 
+	catalog, err := report.NewCatalog(Measures()...)
+	if err != nil {
+		return nil, err
+	}
+	rep := &report.Handlers{DB: a.DB, Catalog: catalog}
+	rep.Routes(routes)
+	nav = append(nav, report.Nav()...)
+	tmpls = append(tmpls, report.Templates())
+
 	vis := &visit.Handlers{Service: &visit.Service{DB: a.DB, Audit: a.Audit, Enterprises: visitEnterprises{ent.Service}, Calendar: a.Calendar}, Regions: a.Regions}
 	vis.Routes(routes)
 	nav = append(nav, visit.Nav()...)
@@ -204,7 +214,7 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	adm.Web, ent.Web, ht.Web, vis.Web, prog.Web, rev.Web, aw.Web, vou.Web, sub.Web, fin.Web = s, s, s, s, s, s, s, s, s, s
+	adm.Web, ent.Web, ht.Web, vis.Web, prog.Web, rev.Web, aw.Web, vou.Web, sub.Web, fin.Web, rep.Web = s, s, s, s, s, s, s, s, s, s, s
 	a.Web = s
 	return s, nil
 }
