@@ -176,7 +176,7 @@ func (f Figure) LastAmount() money.Fen { return money.Fen(f.LastYear) }
 
 // Catalog is the measures the app provides, by name, in display order.
 type Catalog struct {
-	list  []*Measure
+	list   []*Measure
 	byName map[string]*Measure
 }
 
