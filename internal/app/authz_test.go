@@ -45,6 +45,7 @@ var routePolicy = map[string]string{
 	"GET /api/v1/subsidy-policies":                    "enterprise.view",
 	"GET /dashboard":                                  "dashboard.view",
 	"GET /dashboard/figures/{name}":                   "dashboard.view",
+	"GET /reports/summary":                            "dashboard.view",
 	"GET /api/v1/figures":                             "dashboard.view",
 	"GET /api/v1/figures/{name}":                      "dashboard.view",
 	"GET /finance":                                    "finance.view",

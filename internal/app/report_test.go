@@ -130,6 +130,16 @@ func TestDashboardFigures(t *testing.T) {
 		if code != http.StatusOK || strings.Count(page, `href="/visits/`) != 3 || !strings.Contains(page, "共 3 条记录") || strings.Contains(page, "邻区企业") {
 			t.Fatalf("provenance page: %d", code)
 		}
+		// The half-year summary writes the same records' figures: 4 visits
+		// in the first half of 2026 (the one on 5 March too), 1 in 2025.
+		code, page = get(c, "/reports/summary?year=2026")
+		if code != http.StatusOK || !strings.Contains(page, "申报高新技术企业2家（其中：1家重新认定）") || !strings.Contains(page, "调研4次") ||
+			!strings.Contains(page, `href="/dashboard/figures/visits?from=2026-01-01&amp;to=2026-06-30"`) {
+			t.Fatalf("summary 2026: %d\n%s", code, page)
+		}
+		if code, page = get(c, "/reports/summary?year=2025"); code != http.StatusOK || !strings.Contains(page, "调研1次") || !strings.Contains(page, "申报高新技术企业0家") {
+			t.Fatalf("summary 2025: %d", code)
+		}
 		if code, _ := get(c, "/dashboard?from=2026-03-01&to=2026-01-01"); code != http.StatusUnprocessableEntity && code != http.StatusBadRequest {
 			t.Errorf("a reversed period: %d", code)
 		}

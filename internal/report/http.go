@@ -34,13 +34,17 @@ type Handlers struct {
 func (h *Handlers) Routes(rs *web.Routes) {
 	rs.Page("GET /dashboard", auth.PermDashboard, h.dashboard)
 	rs.Page("GET /dashboard/figures/{name}", auth.PermDashboard, h.figure)
+	rs.Page("GET /reports/summary", auth.PermDashboard, h.summary)
 	rs.API("GET /api/v1/figures", auth.PermDashboard, "The bureau's figures for a period (?from=&to=, default this year to date) beside the same period last year", h.apiFigures)
 	rs.API("GET /api/v1/figures/{name}", auth.PermDashboard, "The records one figure counts in a period (?from=&to=), and its query", h.apiFigure)
 }
 
 // Nav lists the dashboard entry of the main navigation.
 func Nav() []web.NavItem {
-	return []web.NavItem{{Group: "nav.group.reports", Key: "nav.dashboard", Href: "/dashboard", Perm: auth.PermDashboard}}
+	return []web.NavItem{
+		{Group: "nav.group.reports", Key: "nav.dashboard", Href: "/dashboard", Perm: auth.PermDashboard},
+		{Group: "nav.group.reports", Key: "nav.summary", Href: "/reports/summary", Perm: auth.PermDashboard},
+	}
 }
 
 // periodOf reads ?from=&to= (or ?year=&half=1), defaulting to this year to
@@ -153,4 +157,28 @@ func nonNil(rs []Record) []Record {
 		return []Record{}
 	}
 	return rs
+}
+
+type summaryPage struct {
+	Period     Period
+	Year       int
+	Paragraphs []Paragraph
+}
+
+// Link is the page of the records behind the figure named name.
+func (d summaryPage) Link(name string) string { return dashboardPage{Period: d.Period}.Link(name) }
+
+// summary drafts the half-year summary of ?year= (default this year) from
+// the records, every figure linked to what it counts.
+func (h *Handlers) summary(w http.ResponseWriter, r *http.Request) error {
+	year := calendar.Today(calendar.Shanghai).Year
+	if y, err := strconv.Atoi(r.URL.Query().Get("year")); err == nil && y > 2000 && y < 2100 {
+		year = y
+	}
+	p := FirstHalf(year)
+	paras, err := h.Catalog.Summary(r.Context(), h.DB, web.UserFrom(r.Context()).Scope(), p, h.Web.Printer(r))
+	if err != nil {
+		return err
+	}
+	return h.Web.Render(w, r, "report/summary.html", "nav.summary", summaryPage{Period: p, Year: year, Paragraphs: paras}, web.Crumb{Key: "nav.summary"})
 }
