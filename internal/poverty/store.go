@@ -605,3 +605,28 @@ func (s *Service) Record(ctx context.Context, u *auth.User, id int64) (*Record, 
 	}
 	return r, nil
 }
+
+// Place is a village or township u may choose.
+type Place struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
+
+// Places lists the active regions of a level (4 townships, 5 villages) in
+// u's scope, by code.
+func (s *Service) Places(ctx context.Context, u *auth.User, level int) ([]Place, error) {
+	if err := mayView(u); err != nil {
+		return nil, err
+	}
+	q := &db.Where{}
+	q.Add("level = ? AND active", level)
+	q.AddNumbered(u.Scope().Where(auth.Columns{Region: "code"}, &q.Args))
+	rows, err := s.DB.QueryContext(ctx, `SELECT code, name FROM regions WHERE `+q.SQL()+` ORDER BY code`, q.Args...)
+	if err != nil {
+		return nil, db.Normalize(err)
+	}
+	return db.Collect(rows, func(sc interface{ Scan(...any) error }) (Place, error) {
+		var p Place
+		return p, sc.Scan(&p.Code, &p.Name)
+	})
+}
