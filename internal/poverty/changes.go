@@ -333,4 +333,3 @@ func diffText(to string, diff []Change) string {
 	}
 	return jsonText(diff)
 }
-

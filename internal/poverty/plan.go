@@ -293,4 +293,3 @@ func requiredText(p *i18n.Problems, field, v string) {
 		p.Add(field, "error.too_long", MaxText)
 	}
 }
-

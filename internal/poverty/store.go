@@ -564,10 +564,10 @@ func (s *Service) Reveal(ctx context.Context, u *auth.User, householdID int64, i
 // incomes, plan measures, visits and change requests.
 type Record struct {
 	*Household
-	Members  []*Member  `json:"members"`
-	Incomes  []Income   `json:"incomes"`
-	Measures []*Measure `json:"measures"`
-	Visits   []*Visit   `json:"visits"`
+	Members  []*Member        `json:"members"`
+	Incomes  []Income         `json:"incomes"`
+	Measures []*Measure       `json:"measures"`
+	Visits   []*Visit         `json:"visits"`
 	Changes  []*ChangeRequest `json:"changes"`
 }
 

@@ -449,7 +449,7 @@ func TestChangeRequest(t *testing.T) {
 		n := count(t, d, `SELECT COUNT(*) FROM poverty_changes`)
 		for _, in := range []poverty.ChangeInput{
 			{Fields: map[string]string{"status": "not_out", "status_on": "2026-11-15"}}, // 返贫 without a reason
-			{Fields: map[string]string{"cadre": "钱干部"}, Reason: "无变化"},                    // changes nothing
+			{Fields: map[string]string{"cadre": "钱干部"}, Reason: "无变化"},                  // changes nothing
 			{Fields: map[string]string{"cause_code": "UNLUCKY"}, Reason: "改致贫原因"},
 		} {
 			if _, err := s.CreateChange(ctx, staff, h.ID, in); i18n.ErrorCode(err) != i18n.Invalid {
