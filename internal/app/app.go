@@ -25,6 +25,7 @@ import (
 	"kejiju/internal/hightech"
 	"kejiju/internal/ident"
 	"kejiju/internal/jobs"
+	"kejiju/internal/poverty"
 	"kejiju/internal/program"
 	"kejiju/internal/region"
 	"kejiju/internal/review"
@@ -73,6 +74,7 @@ type App struct {
 
 	Enterprises *enterprise.Service
 	Vouchers    *voucher.Service
+	Poverty     *poverty.Service
 }
 
 // Open opens and migrates the database and builds the services (no web
@@ -123,6 +125,7 @@ func New(cfg Config, d *db.DB, log *slog.Logger) (*App, error) {
 	}
 	a.Enterprises = &enterprise.Service{DB: d, Audit: lg, Accounts: a.Auth}
 	a.Vouchers = &voucher.Service{DB: d, Audit: lg, Enterprises: voucherEnterprises{a.Enterprises}}
+	a.Poverty = &poverty.Service{DB: d, Audit: lg, Keys: keys}
 	a.schedule()
 	if err := a.Auth.LoadPolicy(context.Background()); err != nil {
 		return nil, err
@@ -180,6 +183,11 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 	nav = append(nav, visit.Nav()...)
 	tmpls = append(tmpls, visit.Templates())
 
+	pov := &poverty.Handlers{Service: a.Poverty}
+	pov.Routes(routes)
+	nav = append(nav, poverty.Nav()...)
+	tmpls = append(tmpls, poverty.Templates())
+
 	adm := &admin.Handlers{Auth: a.Auth, Regions: a.Regions, Audit: a.Audit, Overrides: &ident.Overrides{DB: a.DB, Audit: a.Audit}, Calendar: a.Calendar}
 	adm.Routes(routes)
 	nav = append(nav, admin.Nav()...)
@@ -190,7 +198,7 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	adm.Web, ent.Web, ht.Web, vis.Web, prog.Web, rev.Web, aw.Web, vou.Web = s, s, s, s, s, s, s, s
+	adm.Web, ent.Web, ht.Web, vis.Web, prog.Web, rev.Web, aw.Web, vou.Web, pov.Web = s, s, s, s, s, s, s, s, s
 	a.Web = s
 	return s, nil
 }

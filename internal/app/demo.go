@@ -20,8 +20,8 @@ const demoFirst = 900001
 const demoEnterprises = 60
 
 // seedDemo gives the demo district its enterprises and, for a dozen of
-// them, three years of facts, and this year's innovation voucher batch,
-// entered as the demo director would.
+// them, three years of facts, this year's innovation voucher batch, and
+// the paired village's poverty registry, entered as the demo director would.
 func (a *App) seedDemo(ctx context.Context, director *auth.User) error {
 	svc := &enterprise.Service{DB: a.DB, Audit: a.Audit, Accounts: a.Auth}
 	tree, err := a.Regions.Tree(ctx)
@@ -71,5 +71,8 @@ func (a *App) seedDemo(ctx context.Context, director *auth.User) error {
 			{CreditCode: "12340000485001234X", Name: "阜阳师范大学科技服务中心", LegalRep: "陈主任", Address: "阜阳市颍州区清河西路100号", Phone: "0558-2590000"},
 			{CreditCode: "91341200MA2T00000K", Name: "阜阳市产品质量检测中心", LegalRep: "孙主任", Address: "阜阳市颍东区新华路8号", Phone: "0558-2210000"},
 		}})
-	return err
+	if err != nil {
+		return err
+	}
+	return a.seedPoverty(ctx, director)
 }
