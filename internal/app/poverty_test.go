@@ -210,6 +210,23 @@ func TestPovertyPages(t *testing.T) {
 			t.Error("the project list lacks the project, its township or its funds")
 		}
 
+		// Every page renders, in both languages.
+		proj := resp.Header.Get("Location")
+		for _, p := range []string{"/poverty/households", "/poverty/households?status=not_out&cause=ILLNESS&village=341203200205", "/poverty/households/new",
+			hh, "/poverty/changes", "/poverty/changes?state=approved", ch, "/poverty/projects", "/poverty/projects/new", proj} {
+			for _, lang := range []string{"zh-CN", "en"} {
+				req, _ := http.NewRequest("GET", e.srv.URL+p, nil)
+				req.AddCookie(&http.Cookie{Name: "kejiju_lang", Value: lang})
+				resp, err := director.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if page := body(t, resp); resp.StatusCode != http.StatusOK || strings.Contains(page, "poverty.") {
+					t.Errorf("GET %s (%s): %d, untranslated key: %v", p, lang, resp.StatusCode, strings.Contains(page, "poverty."))
+				}
+			}
+		}
+
 		for _, id := range []string{head, member, bad} {
 			if strings.Contains(logs.String(), id) {
 				t.Errorf("the server log holds the ID number %s", ident.MaskResidentID(id))
