@@ -87,7 +87,7 @@ func CheckStatusMove(from, to string, prevOn, on calendar.Date, reason string) e
 		return nil
 	}
 	if !slices.Contains(statusMoves[from], to) {
-		return i18n.FieldError("status", "poverty.status.bad_move", from, to)
+		return i18n.FieldError("status", "poverty.status.bad_move")
 	}
 	if on.IsZero() {
 		return i18n.FieldError("status_on", "poverty.status.date_required")
