@@ -285,3 +285,128 @@ func (f Fields) values() map[string]string {
 	return map[string]string{"head_name": f.HeadName, "members_count": strconv.Itoa(f.MembersCount), "cause_code": f.CauseCode,
 		"cause_note": f.CauseNote, "status": f.Status, "status_on": f.StatusOn.String(), "cadre": f.Cadre}
 }
+
+// --- 科技特派员 ---
+
+// The levels of an S&T commissioner.
+const (
+	LevelProvince = "province" // 省级
+	LevelCity     = "city"     // 市级
+	LevelCounty   = "county"   // 县级
+)
+
+// Levels lists the commissioner levels, highest first.
+var Levels = []string{LevelProvince, LevelCity, LevelCounty}
+
+// The yearly ratings of a commissioner (优秀 / 良好 / 合格 / 不合格).
+const (
+	RatingExcellent = "excellent"
+	RatingGood      = "good"
+	RatingPass      = "pass"
+	RatingFail      = "fail"
+)
+
+// Ratings lists the ratings, best first.
+var Ratings = []string{RatingExcellent, RatingGood, RatingPass, RatingFail}
+
+// MayReappoint reports whether a commissioner may be appointed for a year
+// given the previous year's term: no previous term, or one not rated
+// 不合格 (Bengbu 2021 practice: re-appointment needs 合格 or better; a term
+// not yet rated does not block).
+func MayReappoint(hadPrevious bool, previousRating string) bool {
+	return !hadPrevious || previousRating != RatingFail
+}
+
+// The kinds of an assignment and of a service log entry.
+const (
+	AssignVillage    = "village"
+	AssignHousehold  = "household"
+	AssignEnterprise = "enterprise"
+
+	ServiceVisit    = "service"  // 服务 (on-site guidance, consultation)
+	ServiceTraining = "training" // 培训
+)
+
+// Assignment is a commissioner's assignment in a year.
+type Assignment struct {
+	ID             int64  `json:"id"`
+	CommissionerID int64  `json:"commissioner_id"`
+	Year           int    `json:"year"`
+	Kind           string `json:"kind"`
+	RegionCode     string `json:"region_code,omitempty"`
+	PlaceName      string `json:"place_name,omitempty"` // the village, or the household's head (masked)
+	HouseholdID    int64  `json:"household_id,omitempty"`
+	EnterpriseName string `json:"enterprise_name,omitempty"`
+	AgreementNo    string `json:"agreement_no,omitempty"`
+}
+
+// Incomplete reports whether the assignment lacks what it needs: a paired
+// village's assignment without its assistance agreement (帮扶协议).
+func (a Assignment) Incomplete() bool {
+	return a.Kind == AssignVillage && strings.TrimSpace(a.AgreementNo) == ""
+}
+
+// ServiceLog is one entry of a commissioner's service log: a service or a
+// training given, with its trainees.
+type ServiceLog struct {
+	ID             int64         `json:"id"`
+	CommissionerID int64         `json:"commissioner_id"`
+	AssignmentID   int64         `json:"assignment_id,omitempty"`
+	ServedOn       calendar.Date `json:"served_on"`
+	Kind           string        `json:"kind"`
+	Topic          string        `json:"topic"`
+	Trainees       int           `json:"trainees"`
+	Notes          string        `json:"notes,omitempty"`
+}
+
+// YearSummary is a commissioner's year: assignments by kind, the services
+// and trainings given, trainees, the distinct days served, and the
+// assignments that are incomplete.
+type YearSummary struct {
+	Year        int     `json:"year"`
+	Villages    int     `json:"villages"`
+	Households  int     `json:"households"`
+	Enterprises int     `json:"enterprises"`
+	Services    int     `json:"services"`
+	Trainings   int     `json:"trainings"`
+	Trainees    int     `json:"trainees"`
+	Days        int     `json:"days"`
+	Incomplete  []int64 `json:"incomplete,omitempty"`
+}
+
+// Summarize computes the summary of year from a commissioner's assignments
+// and service log (entries of other years are left out).
+func Summarize(year int, as []Assignment, ss []ServiceLog) YearSummary {
+	sum := YearSummary{Year: year}
+	for _, a := range as {
+		if a.Year != year {
+			continue
+		}
+		switch a.Kind {
+		case AssignVillage:
+			sum.Villages++
+		case AssignHousehold:
+			sum.Households++
+		case AssignEnterprise:
+			sum.Enterprises++
+		}
+		if a.Incomplete() {
+			sum.Incomplete = append(sum.Incomplete, a.ID)
+		}
+	}
+	days := map[calendar.Date]bool{}
+	for _, s := range ss {
+		if s.ServedOn.Year != year {
+			continue
+		}
+		days[s.ServedOn] = true
+		if s.Kind == ServiceTraining {
+			sum.Trainings++
+			sum.Trainees += s.Trainees
+		} else {
+			sum.Services++
+		}
+	}
+	sum.Days = len(days)
+	return sum
+}

@@ -192,3 +192,43 @@ func TestTotals(t *testing.T) {
 		t.Errorf("Totals = %+v, want %+v", got, want)
 	}
 }
+
+func TestMayReappoint(t *testing.T) {
+	tests := []struct {
+		had    bool
+		rating string
+		want   bool
+	}{
+		{false, "", true},
+		{true, "", true},
+		{true, RatingExcellent, true},
+		{true, RatingPass, true},
+		{true, RatingFail, false},
+	}
+	for _, tc := range tests {
+		if got := MayReappoint(tc.had, tc.rating); got != tc.want {
+			t.Errorf("MayReappoint(%v, %q) = %v, want %v", tc.had, tc.rating, got, tc.want)
+		}
+	}
+}
+
+func TestSummarize(t *testing.T) {
+	d := calendar.MustParse
+	as := []Assignment{
+		{ID: 1, Year: 2026, Kind: AssignVillage, AgreementNo: "XY-2026-01"},
+		{ID: 2, Year: 2026, Kind: AssignVillage},
+		{ID: 3, Year: 2026, Kind: AssignHousehold},
+		{ID: 4, Year: 2026, Kind: AssignEnterprise, EnterpriseName: "阜阳某食品公司"},
+		{ID: 5, Year: 2025, Kind: AssignVillage},
+	}
+	ss := []ServiceLog{
+		{ServedOn: d("2026-03-05"), Kind: ServiceVisit},
+		{ServedOn: d("2026-03-05"), Kind: ServiceTraining, Trainees: 30},
+		{ServedOn: d("2026-04-10"), Kind: ServiceTraining, Trainees: 25},
+		{ServedOn: d("2025-12-30"), Kind: ServiceVisit},
+	}
+	want := YearSummary{Year: 2026, Villages: 2, Households: 1, Enterprises: 1, Services: 1, Trainings: 2, Trainees: 55, Days: 2, Incomplete: []int64{2}}
+	if diff := cmp.Diff(want, Summarize(2026, as, ss)); diff != "" {
+		t.Errorf("Summarize (-want +got):\n%s", diff)
+	}
+}
