@@ -83,8 +83,53 @@ func (a *App) seedPoverty(ctx context.Context, director *auth.User) error {
 	if _, err := a.Poverty.Act(ctx, director, c.ID, "submit", ""); err != nil {
 		return err
 	}
+	if err := a.seedCommissioners(ctx, director, first, this); err != nil {
+		return err
+	}
 	_, err = a.Poverty.CreateProject(ctx, director, poverty.ProjectInput{Year: this, Title: "梧樟村食用菌种植科技扶贫项目", Funds: "8.5万元",
 		Townships: []string{"341203200"}, Households: 8, People: 21, CollectiveIncome: "2.4万元", Progress: 60,
 		ProgressNote: "菌棚 6 座建成，技术培训 3 期"})
 	return err
+}
+
+// seedCommissioners gives the demo two S&T commissioners appointed for
+// this year: one serving the paired village (with its agreement) and a
+// household, with a training and a visit logged; one serving an
+// enterprise, whose village assignment still lacks its agreement.
+func (a *App) seedCommissioners(ctx context.Context, director *auth.User, household int64, this int) error {
+	today := calendar.Today(nil)
+	for _, c := range []struct {
+		in      poverty.CommissionerInput
+		assign  []poverty.AssignmentInput
+		service []poverty.ServiceInput
+	}{
+		{poverty.CommissionerInput{Name: "陈立农", Level: poverty.LevelProvince, Expertise: "食用菌栽培", Employer: "安徽农业大学"},
+			[]poverty.AssignmentInput{{Year: this, Kind: poverty.AssignVillage, VillageCode: demoVillage, AgreementNo: fmt.Sprintf("颍东科特帮〔%d〕1号", this)},
+				{Year: this, Kind: poverty.AssignHousehold, HouseholdID: household}},
+			[]poverty.ServiceInput{{ServedOn: today.AddDays(-30).String(), Kind: poverty.ServiceTraining, Topic: "食用菌菌棒制作与出菇管理", Trainees: 32},
+				{ServedOn: today.AddDays(-8).String(), Kind: poverty.ServiceVisit, Topic: "菌棚温湿度调控现场指导"}}},
+		{poverty.CommissionerInput{Name: "黄牧远", Level: poverty.LevelCounty, Expertise: "肉牛养殖", Employer: "颍东区农业技术推广中心"},
+			[]poverty.AssignmentInput{{Year: this, Kind: poverty.AssignEnterprise, EnterpriseName: "阜阳市颍东区牧歌肉牛养殖专业合作社"},
+				{Year: this, Kind: poverty.AssignVillage, VillageCode: demoVillage}},
+			[]poverty.ServiceInput{{ServedOn: today.AddDays(-15).String(), Kind: poverty.ServiceTraining, Topic: "肉牛科学饲养与疫病防控", Trainees: 24}}},
+	} {
+		cm, err := a.Poverty.CreateCommissioner(ctx, director, c.in)
+		if err != nil {
+			return err
+		}
+		if err := a.Poverty.Appoint(ctx, director, cm.ID, this); err != nil {
+			return err
+		}
+		for _, in := range c.assign {
+			if _, err := a.Poverty.Assign(ctx, director, cm.ID, in); err != nil {
+				return err
+			}
+		}
+		for _, in := range c.service {
+			if _, err := a.Poverty.LogService(ctx, director, cm.ID, in); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -60,6 +60,9 @@ func TestDemoData(t *testing.T) {
 		if members != 11 || measures != 8 || pending != 1 {
 			t.Errorf("demo registry: %d members, %d measures, %d pending changes", members, measures, pending)
 		}
+		if cs, err := a.Poverty.Commissioners(ctx, director); err != nil || len(cs) != 2 {
+			t.Errorf("demo commissioners: %d, %v", len(cs), err)
+		}
 		if ps, err := a.Poverty.Projects(ctx, director, 0); err != nil || len(ps) != 1 || ps[0].TownshipNames[0] != "冉庙乡" {
 			t.Errorf("demo projects: %v, %v", ps, err)
 		}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"kejiju/internal/app"
 	"kejiju/internal/auth"
@@ -210,10 +211,31 @@ func TestPovertyPages(t *testing.T) {
 			t.Error("the project list lacks the project, its township or its funds")
 		}
 
-		// Every page renders, in both languages.
 		proj := resp.Header.Get("Location")
+
+		// A commissioner: registered, appointed, a training logged.
+		resp, _ = post(t, staff, e.srv.URL+"/poverty/commissioners", url.Values{"name": {"陈立农"}, "level": {"province"}, "expertise": {"食用菌栽培"}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("commissioner: %d", resp.StatusCode)
+		}
+		cm := resp.Header.Get("Location")
+		year := fmt.Sprint(time.Now().Year())
+		if resp, _ := post(t, staff, e.srv.URL+cm+"/terms", url.Values{"year": {year}}); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("appoint: %d", resp.StatusCode)
+		}
+		if resp, page := post(t, staff, e.srv.URL+cm+"/services", url.Values{"served_on": {time.Now().Format("2006-01-02")}, "kind": {"training"},
+			"topic": {"菌棒制作"}}); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "培训人数") {
+			t.Errorf("a training without trainees: %d", resp.StatusCode)
+		}
+		if resp, _ := post(t, staff, e.srv.URL+cm+"/services", url.Values{"served_on": {time.Now().AddDate(0, 0, -1).Format("2006-01-02")}, "kind": {"training"},
+			"topic": {"菌棒制作"}, "trainees": {"30"}}); resp.StatusCode != http.StatusSeeOther {
+			t.Errorf("a training: %d", resp.StatusCode)
+		}
+
+		// Every page renders, in both languages.
 		for _, p := range []string{"/poverty/households", "/poverty/households?status=not_out&cause=ILLNESS&village=341203200205", "/poverty/households/new",
-			hh, "/poverty/changes", "/poverty/changes?state=approved", ch, "/poverty/projects", "/poverty/projects/new", proj} {
+			hh, "/poverty/changes", "/poverty/changes?state=approved", ch, "/poverty/projects", "/poverty/projects/new", proj,
+			"/poverty/commissioners", cm} {
 			for _, lang := range []string{"zh-CN", "en"} {
 				req, _ := http.NewRequest("GET", e.srv.URL+p, nil)
 				req.AddCookie(&http.Cookie{Name: "kejiju_lang", Value: lang})

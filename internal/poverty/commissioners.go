@@ -45,7 +45,9 @@ type CommissionerRecord struct {
 }
 
 // Summary is the record's summary of year.
-func (r *CommissionerRecord) Summary(year int) YearSummary { return Summarize(year, r.Assignments, r.Log) }
+func (r *CommissionerRecord) Summary(year int) YearSummary {
+	return Summarize(year, r.Assignments, r.Log)
+}
 
 // Years lists the years of the record's terms, newest first.
 func (r *CommissionerRecord) Years() []int {
@@ -424,4 +426,3 @@ func (s *Service) CommissionerSummary(ctx context.Context, u *auth.User, id int6
 	}
 	return r.Summary(year), nil
 }
-

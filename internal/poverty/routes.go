@@ -17,7 +17,8 @@ func Templates() web.Templates {
 	return web.Templates{Prefix: "poverty", FS: sub}
 }
 
-// Routes lists the pages and API of S&T poverty alleviation. Reading takes
+// Routes lists the pages and API of S&T poverty alleviation and the S&T
+// commissioners. Reading takes
 // PermPovertyView, every change PermPovertyManage, showing a clear ID
 // number or phone PermPovertyReveal — and the service checks each again.
 // A lookup by ID number is a POST, so the number never sits in a URL or an
@@ -43,6 +44,13 @@ func (h *Handlers) Routes(rs *web.Routes) {
 	rs.Page("POST /poverty/projects", auth.PermPovertyManage, h.createProject)
 	rs.Page("GET /poverty/projects/{id}", auth.PermPovertyView, h.showProject)
 	rs.Page("POST /poverty/projects/{id}/progress", auth.PermPovertyManage, h.progress)
+	rs.Page("GET /poverty/commissioners", auth.PermPovertyView, h.commissioners)
+	rs.Page("POST /poverty/commissioners", auth.PermPovertyManage, h.createCommissioner)
+	rs.Page("GET /poverty/commissioners/{id}", auth.PermPovertyView, h.showCommissioner)
+	rs.Page("POST /poverty/commissioners/{id}/terms", auth.PermPovertyManage, h.appoint)
+	rs.Page("POST /poverty/commissioners/{id}/terms/{year}/rating", auth.PermPovertyManage, h.rate)
+	rs.Page("POST /poverty/commissioners/{id}/assignments", auth.PermPovertyManage, h.assign)
+	rs.Page("POST /poverty/commissioners/{id}/services", auth.PermPovertyManage, h.logService)
 
 	rs.API("GET /api/v1/poverty/households", auth.PermPovertyView, "List the poor households in scope, ID numbers masked (?village=&status=&cause=&limit=&offset=)", h.apiHouseholds)
 	rs.API("POST /api/v1/poverty/households", auth.PermPovertyManage, "Register a household: {region_code (village), head_name, head_id, phone, members_count, cause_code, cause_note, status, status_on, cadre}", h.apiCreateHousehold)
@@ -53,6 +61,10 @@ func (h *Handlers) Routes(rs *web.Routes) {
 	rs.API("POST /api/v1/poverty/households/{id}/changes", auth.PermPovertyManage, "Draft a change request: {fields: {head_name, members_count, cause_code, cause_note, status, status_on, cadre}, reason}", h.apiCreateChange)
 	rs.API("POST /api/v1/poverty/changes/{id}/actions/{action}", auth.PermPovertyManage, "Take an action on a change request (submit, approve, reject, cancel): {reason}", h.apiAct)
 	rs.API("GET /api/v1/poverty/projects", auth.PermPovertyView, "List the S&T poverty-alleviation projects in scope (?year=)", h.apiProjects)
+	rs.API("GET /api/v1/poverty/commissioners", auth.PermPovertyView, "List the S&T commissioners (科技特派员) in scope", h.apiCommissioners)
+	rs.API("POST /api/v1/poverty/commissioners", auth.PermPovertyManage, "Register a commissioner: {name, level: province|city|county, expertise, employer}", h.apiCreateCommissioner)
+	rs.API("GET /api/v1/poverty/commissioners/{id}/summary", auth.PermPovertyView, "A commissioner's yearly summary: assignments by kind, services, trainings, trainees, days, incomplete assignments (?year=)", h.apiCommissionerSummary)
+	rs.API("POST /api/v1/poverty/commissioners/{id}/services", auth.PermPovertyManage, "Log a service or training: {assignment_id, served_on, kind: service|training, topic, trainees, notes}", h.apiLogService)
 	rs.API("POST /api/v1/poverty/projects", auth.PermPovertyManage, "Record a project: {year, title, funds (元), townships: [codes], households, people, collective_income (元), progress (%), progress_note}", h.apiCreateProject)
 }
 
@@ -62,5 +74,6 @@ func Nav() []web.NavItem {
 		{Group: "nav.group.poverty", Key: "nav.poverty_households", Href: "/poverty/households", Perm: auth.PermPovertyView},
 		{Group: "nav.group.poverty", Key: "nav.poverty_changes", Href: "/poverty/changes", Perm: auth.PermPovertyView},
 		{Group: "nav.group.poverty", Key: "nav.poverty_projects", Href: "/poverty/projects", Perm: auth.PermPovertyView},
+		{Group: "nav.group.poverty", Key: "nav.poverty_commissioners", Href: "/poverty/commissioners", Perm: auth.PermPovertyView},
 	}
 }
