@@ -26,6 +26,7 @@ import (
 	"kejiju/internal/ident"
 	"kejiju/internal/jobs"
 	"kejiju/internal/ledger"
+	"kejiju/internal/poverty"
 	"kejiju/internal/program"
 	"kejiju/internal/region"
 	"kejiju/internal/report"
@@ -77,6 +78,7 @@ type App struct {
 	Enterprises *enterprise.Service
 	Vouchers    *voucher.Service
 	Subsidies   *subsidy.Service
+	Poverty     *poverty.Service
 }
 
 // Open opens and migrates the database and builds the services (no web
@@ -128,6 +130,7 @@ func New(cfg Config, d *db.DB, log *slog.Logger) (*App, error) {
 	a.Enterprises = &enterprise.Service{DB: d, Audit: lg, Accounts: a.Auth}
 	a.Vouchers = &voucher.Service{DB: d, Audit: lg, Enterprises: voucherEnterprises{a.Enterprises}}
 	a.Subsidies = &subsidy.Service{DB: d, Audit: lg, Enterprises: subsidyEnterprises{a.Enterprises}}
+	a.Poverty = &poverty.Service{DB: d, Audit: lg, Keys: keys}
 	a.schedule()
 	if err := a.Auth.LoadPolicy(context.Background()); err != nil {
 		return nil, err
@@ -204,6 +207,11 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 	nav = append(nav, visit.Nav()...)
 	tmpls = append(tmpls, visit.Templates())
 
+	pov := &poverty.Handlers{Service: a.Poverty}
+	pov.Routes(routes)
+	nav = append(nav, poverty.Nav()...)
+	tmpls = append(tmpls, poverty.Templates())
+
 	adm := &admin.Handlers{Auth: a.Auth, Regions: a.Regions, Audit: a.Audit, Overrides: &ident.Overrides{DB: a.DB, Audit: a.Audit}, Calendar: a.Calendar}
 	adm.Routes(routes)
 	nav = append(nav, admin.Nav()...)
@@ -214,7 +222,7 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	adm.Web, ent.Web, ht.Web, vis.Web, prog.Web, rev.Web, aw.Web, vou.Web, sub.Web, fin.Web, rep.Web = s, s, s, s, s, s, s, s, s, s, s
+	adm.Web, ent.Web, ht.Web, vis.Web, prog.Web, rev.Web, aw.Web, vou.Web, sub.Web, fin.Web, rep.Web, pov.Web = s, s, s, s, s, s, s, s, s, s, s, s
 	a.Web = s
 	return s, nil
 }

@@ -255,6 +255,49 @@ var routePolicy = map[string]string{
 	"POST /account/tokens/{id}/revoke":                "loggedin",
 	"GET /api/v1/me":                                  "loggedin",
 
+	// S&T poverty alleviation (poverty).
+	"GET /poverty/households":                              "poverty.view",
+	"GET /poverty/households/new":                          "poverty.manage",
+	"POST /poverty/households":                             "poverty.manage",
+	"POST /poverty/lookup":                                 "poverty.view",
+	"GET /poverty/households/{id}":                         "poverty.view",
+	"POST /poverty/households/{id}/reveal":                 "poverty.reveal",
+	"POST /poverty/households/{id}/members":                "poverty.manage",
+	"POST /poverty/households/{id}/incomes":                "poverty.manage",
+	"POST /poverty/households/{id}/measures":               "poverty.manage",
+	"POST /poverty/households/{id}/measures/{mid}/done":    "poverty.manage",
+	"POST /poverty/households/{id}/visits":                 "poverty.manage",
+	"POST /poverty/households/{id}/changes":                "poverty.manage",
+	"GET /poverty/changes":                                 "poverty.view",
+	"GET /poverty/changes/{id}":                            "poverty.view",
+	"POST /poverty/changes/{id}/actions/{action}":          "poverty.manage",
+	"GET /poverty/projects":                                "poverty.view",
+	"GET /poverty/projects/new":                            "poverty.manage",
+	"POST /poverty/projects":                               "poverty.manage",
+	"GET /poverty/projects/{id}":                           "poverty.view",
+	"POST /poverty/projects/{id}/progress":                 "poverty.manage",
+	"GET /api/v1/poverty/households":                       "poverty.view",
+	"POST /api/v1/poverty/households":                      "poverty.manage",
+	"GET /api/v1/poverty/households/{id}":                  "poverty.view",
+	"POST /api/v1/poverty/households/{id}/members":         "poverty.manage",
+	"POST /api/v1/poverty/households/{id}/reveal":          "poverty.reveal",
+	"POST /api/v1/poverty/lookup":                          "poverty.view",
+	"POST /api/v1/poverty/households/{id}/changes":         "poverty.manage",
+	"POST /api/v1/poverty/changes/{id}/actions/{action}":   "poverty.manage",
+	"GET /poverty/commissioners":                           "poverty.view",
+	"POST /poverty/commissioners":                          "poverty.manage",
+	"GET /poverty/commissioners/{id}":                      "poverty.view",
+	"POST /poverty/commissioners/{id}/terms":               "poverty.manage",
+	"POST /poverty/commissioners/{id}/terms/{year}/rating": "poverty.manage",
+	"POST /poverty/commissioners/{id}/assignments":         "poverty.manage",
+	"POST /poverty/commissioners/{id}/services":            "poverty.manage",
+	"GET /api/v1/poverty/commissioners":                    "poverty.view",
+	"POST /api/v1/poverty/commissioners":                   "poverty.manage",
+	"GET /api/v1/poverty/commissioners/{id}/summary":       "poverty.view",
+	"POST /api/v1/poverty/commissioners/{id}/services":     "poverty.manage",
+	"GET /api/v1/poverty/projects":                         "poverty.view",
+	"POST /api/v1/poverty/projects":                        "poverty.manage",
+
 	// Supervision of major projects (program).
 	"GET /supervision":                                       "program.manage",
 	"POST /applications/{id}/milestones/{index}":             "business.write",
@@ -346,6 +389,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 			t.Fatalf("draft application: %d %v", code, app)
 		}
 		application := num(app, "id")
+		pov := num(mustAPI("POST", "/api/v1/poverty/households", fmt.Sprintf(`{"region_code":"341203200205","head_name":"矩阵户","head_id":%q,
+			"members_count":2,"cause_code":"ILLNESS"}`, residentID("19600101", 1))), "id")
+		povChange := num(mustAPI("POST", fmt.Sprintf("/api/v1/poverty/households/%d/changes", pov), `{"fields":{"members_count":"3"},"reason":"新增人口"}`), "id")
+		povProject := num(mustAPI("POST", "/api/v1/poverty/projects", `{"year":2026,"title":"矩阵扶贫项目","funds":"10万元","townships":["341203200"],
+			"households":1,"people":2}`), "id")
+		povCommissioner := num(mustAPI("POST", "/api/v1/poverty/commissioners", `{"name":"矩阵特派员","level":"county"}`), "id")
 		var staffID int64
 		d.QueryRowContext(ctx, `SELECT id FROM users WHERE username = 'staff'`).Scan(&staffID)
 		_ = otherTok
@@ -354,7 +403,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 		// request of the matrix changes anything.
 		getIDs := map[string]string{"/enterprises/": fmt.Sprint(own), "/hightech/enterprises/": fmt.Sprint(own), "/visits/": fmt.Sprint(visit),
 			"/needs/batches/": fmt.Sprint(batch), "/needs/": fmt.Sprint(need), "/matches/": fmt.Sprint(match), "/admin/users/": fmt.Sprint(staffID),
-			"/calls/": fmt.Sprint(call), "/applications/": fmt.Sprint(application)}
+			"/calls/": fmt.Sprint(call), "/applications/": fmt.Sprint(application), "/poverty/households/": fmt.Sprint(pov),
+			"/poverty/changes/": fmt.Sprint(povChange), "/poverty/projects/": fmt.Sprint(povProject),
+			"/poverty/commissioners/": fmt.Sprint(povCommissioner)}
 		fill := func(pattern string, post bool) string {
 			path := strings.SplitN(pattern, " ", 2)[1]
 			path = strings.TrimSuffix(path, "{$}")

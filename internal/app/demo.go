@@ -21,8 +21,8 @@ const demoFirst = 900001
 const demoEnterprises = 60
 
 // seedDemo gives the demo district its enterprises and, for a dozen of
-// them, three years of facts, and this year's innovation voucher batch,
-// entered as the demo director would.
+// them, three years of facts, this year's innovation voucher batch, and
+// the paired village's poverty registry, entered as the demo director would.
 func (a *App) seedDemo(ctx context.Context, director *auth.User) error {
 	svc := &enterprise.Service{DB: a.DB, Audit: a.Audit, Accounts: a.Auth}
 	tree, err := a.Regions.Tree(ctx)
@@ -75,7 +75,10 @@ func (a *App) seedDemo(ctx context.Context, director *auth.User) error {
 	if err != nil {
 		return err
 	}
-	return a.seedSubsidies(ctx, director, this)
+	if err := a.seedSubsidies(ctx, director, this); err != nil {
+		return err
+	}
+	return a.seedPoverty(ctx, director)
 }
 
 // seedSubsidies appropriates this year's subsidy budgets (as finance) and

@@ -11,12 +11,14 @@ import (
 	"kejiju/internal/db/dbtest"
 	"kejiju/internal/ledger"
 	"kejiju/internal/money"
+	"kejiju/internal/poverty"
 	"kejiju/internal/subsidy"
 )
 
 // TestDemoData starts a demo bureau: the demo district gets its 60
 // enterprises, three years of facts for twelve of them, and this year's
-// voucher batch of 200万元 funded and open.
+// voucher batch of 200万元 funded and open, and the paired village 梧樟村
+// its eight registered households with a pending change and a project.
 func TestDemoData(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
@@ -59,6 +61,23 @@ func TestDemoData(t *testing.T) {
 		}
 		if rec, err := ledger.Reconcile(ctx, d, director.Scope()); err != nil || !rec.OK() || rec.Payables == 0 {
 			t.Fatalf("demo ledger reconciliation %+v (%v)", rec, err)
+		}
+		hs, total, err := a.Poverty.Households(ctx, director, poverty.Filter{RegionCode: "341203200205", Limit: 50})
+		if err != nil || total != 8 || hs[0].VillageName != "梧樟村" {
+			t.Fatalf("demo households: %d, %v", total, err)
+		}
+		var members, measures, pending int
+		d.QueryRowContext(ctx, `SELECT COUNT(*) FROM poverty_members`).Scan(&members)
+		d.QueryRowContext(ctx, `SELECT COUNT(*) FROM poverty_measures`).Scan(&measures)
+		d.QueryRowContext(ctx, `SELECT COUNT(*) FROM poverty_changes WHERE state = 'submitted'`).Scan(&pending)
+		if members != 11 || measures != 8 || pending != 1 {
+			t.Errorf("demo registry: %d members, %d measures, %d pending changes", members, measures, pending)
+		}
+		if cs, err := a.Poverty.Commissioners(ctx, director); err != nil || len(cs) != 2 {
+			t.Errorf("demo commissioners: %d, %v", len(cs), err)
+		}
+		if ps, err := a.Poverty.Projects(ctx, director, 0); err != nil || len(ps) != 1 || ps[0].TownshipNames[0] != "冉庙乡" {
+			t.Errorf("demo projects: %v, %v", ps, err)
 		}
 	})
 }
