@@ -232,12 +232,28 @@ func FormatValue(v float64) string {
 	return b.String()
 }
 
-// finite returns v, or 0 when v is NaN or infinite.
+// Limit bounds the values a chart draws: larger magnitudes are drawn (and
+// printed) as ±Limit, so that axis arithmetic stays finite.
+const Limit = 1e15
+
+// finite returns v bounded by ±Limit, or 0 when v is NaN.
 func finite(v float64) float64 {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
+	if math.IsNaN(v) {
 		return 0
 	}
-	return v
+	return clamp(v)
+}
+
+func clamp(v float64) float64 { return math.Max(-Limit, math.Min(Limit, v)) }
+
+// ticks returns the axis values from lo to hi by step.
+func ticks(lo, hi, step float64) []float64 {
+	n := int(math.Round((hi - lo) / step))
+	out := make([]float64, 0, n+1)
+	for k := 0; k <= n; k++ {
+		out = append(out, lo+float64(k)*step)
+	}
+	return out
 }
 
 // niceScale returns an axis from lo to hi (lo <= 0 <= hi) with a round

@@ -6,7 +6,8 @@ import (
 )
 
 // Series is one line of a trend chart: a value per period. NaN marks a
-// period without a value (the line breaks there).
+// period without a value (the line breaks there); values beyond ±Limit are
+// drawn as ±Limit.
 type Series struct {
 	Name   string
 	Values []float64
@@ -41,9 +42,10 @@ func (t Trend) SVG() []byte {
 			if i >= len(periods) {
 				break
 			}
-			if math.IsNaN(v) || math.IsInf(v, 0) {
+			if math.IsNaN(v) {
 				continue
 			}
+			v = clamp(v)
 			any = true
 			min, max = math.Min(min, v), math.Max(max, v)
 			parts = append(parts, periods[i]+" "+withUnit(v, t.Unit))
@@ -59,7 +61,7 @@ func (t Trend) SVG() []byte {
 	}
 	lo, hi, step := niceScale(min, max)
 	tickW := 0.0
-	for v := lo; v <= hi+step/2; v += step {
+	for _, v := range ticks(lo, hi, step) {
 		tickW = math.Max(tickW, textWidth(FormatValue(v), fontSize))
 	}
 	left, right, top, bottom := tickW+14, float64(w)-16, 44.0, float64(h)-52
@@ -67,7 +69,7 @@ func (t Trend) SVG() []byte {
 		bottom = top + 20
 	}
 	y := func(v float64) float64 { return bottom - (v-lo)/(hi-lo)*(bottom-top) }
-	for v := lo; v <= hi+step/2; v += step {
+	for _, v := range ticks(lo, hi, step) {
 		c.line(left, y(v), right, y(v), gridColor)
 		c.text(left-6, y(v)+4, "end", FormatValue(v), "")
 	}
@@ -98,17 +100,19 @@ func (t Trend) SVG() []byte {
 			if i >= len(periods) {
 				break
 			}
-			if math.IsNaN(v) || math.IsInf(v, 0) {
+			if math.IsNaN(v) {
 				flush()
 				continue
 			}
+			v = clamp(v)
 			pts = append(pts, num(x(i))+","+num(y(v)))
 		}
 		flush()
 		for i, v := range s.Values {
-			if i >= len(periods) || math.IsNaN(v) || math.IsInf(v, 0) {
+			if i >= len(periods) || math.IsNaN(v) {
 				continue
 			}
+			v = clamp(v)
 			c.raw(`<circle cx="` + num(x(i)) + `" cy="` + num(y(v)) + `" r="3" fill="` + col + `"/>`)
 			// The first series prints above its points, the others below,
 			// so that this year and last year do not overprint.
