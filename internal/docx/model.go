@@ -165,14 +165,23 @@ type Geometry struct {
 	PageW, PageH             int
 	Top, Bottom, Left, Right int
 	Header, Footer           int // distances of header and footer from the page edge
-	LinePitch                int // twips per grid line
-	CharSpace                int // w:docGrid/@w:charSpace: 4096ths of a point added to the 三号 character
+	LinePitch                int // twips per grid line (w:docGrid/@w:linePitch)
+	// CharSpacing is the spacing added to every 三号 character
+	// (w:spacing in the body's run properties), in twentieths of a point,
+	// so that 28 characters fill a line.
+	CharSpacing int
 }
 
-// PageGeometry computes the layout from the GB/T 9704 figures: the line
-// pitch divides the text height into 22 lines (rounded down so that 22
-// fit), and the character pitch divides the text width into 28 characters,
-// expressed as the 三号 character width plus CharSpace.
+// PageGeometry computes the layout from the GB/T 9704 figures. The line
+// pitch divides the text height into 22 lines, rounded down so that 22
+// fit. The 28 characters a line come from condensing each 16 pt character
+// by the difference to the character pitch (text width / 28), rounded
+// down so that 28 fit.
+//
+// A line-and-character grid (w:docGrid type linesAndChars with a negative
+// charSpace) would say the same to Word, but LibreOffice lays each 16 pt
+// character on two narrower grid cells and sets 14 characters a line; the
+// line grid with condensed characters gives 28 in both.
 func PageGeometry() Geometry {
 	g := Geometry{
 		PageW: Twips(PageWidthMM), PageH: Twips(PageHeightMM),
@@ -181,8 +190,8 @@ func PageGeometry() Geometry {
 		Header: Twips(15),
 	}
 	g.LinePitch = (g.PageH - g.Top - g.Bottom) / LinesPerPage
-	pitch := float64(g.PageW-g.Left-g.Right) / CharsPerLine / 20 // points per character
-	g.CharSpace = int(math.Round((pitch - float64(size3)/2) * 4096))
+	pitch := float64(g.PageW-g.Left-g.Right) / CharsPerLine // twips per character
+	g.CharSpacing = int(math.Floor(pitch - float64(size3)*10))
 	// The footer's bottom edge: the page number's top is 7 mm below the
 	// text area and its line is 四号 (14 pt) high.
 	g.Footer = Twips(MarginBottomMM-PageNumberGapMM) - size4*10

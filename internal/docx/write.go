@@ -376,7 +376,7 @@ func sectPr(g Geometry, header bool) string {
 	b.WriteString(`<w:pgMar w:top="` + i(g.Top) + `" w:right="` + i(g.Right) + `" w:bottom="` + i(g.Bottom) + `" w:left="` + i(g.Left) +
 		`" w:header="` + i(g.Header) + `" w:footer="` + i(g.Footer) + `" w:gutter="0"/>`)
 	b.WriteString(`<w:pgNumType w:start="1"/><w:cols w:space="720"/>`)
-	b.WriteString(`<w:docGrid w:type="linesAndChars" w:linePitch="` + i(g.LinePitch) + `" w:charSpace="` + i(g.CharSpace) + `"/>`)
+	b.WriteString(`<w:docGrid w:type="lines" w:linePitch="` + i(g.LinePitch) + `"/>`)
 	b.WriteString(`</w:sectPr>`)
 	return b.String()
 }
@@ -472,10 +472,11 @@ const rootRels = xmlHeader + `<Relationships xmlns="http://schemas.openxmlformat
 const appXML = xmlHeader + `<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Application>kejiju</Application></Properties>`
 
 // settingsXML: different odd and even footers (for the page numbers), the
-// Word 2013+ layout, compressed CJK punctuation as 公文 are set.
+// Word 2013+ layout, CJK punctuation not compressed (every character one
+// grid cell, 28 a line).
 const settingsXML = xmlHeader + `<w:settings xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">` +
 	`<w:zoom w:percent="100"/><w:evenAndOddHeaders/><w:defaultTabStop w:val="420"/>` +
-	`<w:characterSpacingControl w:val="compressPunctuation"/>` +
+	`<w:characterSpacingControl w:val="doNotCompress"/>` +
 	`<w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>` +
 	`<w:themeFontLang w:val="en-US" w:eastAsia="zh-CN"/></w:settings>`
 
@@ -494,9 +495,13 @@ func fontTableXML() string {
 }
 
 // stylesXML defines the 公文 styles. Every paragraph snaps to the document
-// grid (22 lines a page), so line spacing is "single" on the grid.
+// grid (22 lines a page), so line spacing is "single" on the grid. Normal
+// names its font, size and spacing itself rather than through the document
+// defaults, which LibreOffice reads less faithfully for the grid.
 func stylesXML() string {
 	i := strconv.Itoa
+	// Normal's run properties: 三号仿宋 condensed to 28 a line.
+	condensed := strings.Replace(rPr(FontBody, size3, false), "<w:sz ", `<w:spacing w:val="`+i(PageGeometry().CharSpacing)+`"/><w:sz `, 1)
 	indent2 := `<w:ind w:firstLineChars="200" w:firstLine="` + i(2*size3*10) + `"/>`
 	noIndent := `<w:ind w:firstLineChars="0" w:firstLine="0"/>`
 	style := func(id, name, pPr, rpr string) string {
@@ -508,7 +513,7 @@ func stylesXML() string {
 		`<w:rFonts w:ascii="` + FontBody + `" w:hAnsi="` + FontBody + `" w:eastAsia="` + FontBody + `" w:cs="` + FontBody + `"/>` +
 		`<w:kern w:val="2"/><w:sz w:val="` + i(size3) + `"/><w:szCs w:val="` + i(size3) + `"/><w:lang w:val="zh-CN" w:eastAsia="zh-CN" w:bidi="ar-SA"/>` +
 		`</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:widowControl/><w:jc w:val="both"/><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults>`)
-	b.WriteString(`<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/><w:pPr>` + indent2 + `</w:pPr></w:style>`)
+	b.WriteString(`<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/><w:pPr>` + indent2 + `</w:pPr>` + condensed + `</w:style>`)
 	b.WriteString(style("Title", "Title", noIndent+`<w:jc w:val="center"/><w:outlineLvl w:val="0"/>`, rPr(FontTitle, size2, false)))
 	b.WriteString(style("Recipient", "Recipient", noIndent, ""))
 	b.WriteString(style("Part", "Part", noIndent+`<w:keepNext/><w:jc w:val="center"/><w:outlineLvl w:val="0"/>`, rPr(FontHeading, size3, false)))

@@ -1,0 +1,66 @@
+package docx
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/png"
+	"strings"
+	"time"
+)
+
+// testPNG draws a w×h PNG: a white background with three blue bars.
+func testPNG(w, h int) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			c := color.RGBA{255, 255, 255, 255}
+			if bar := x * 4 / w; bar > 0 && y > h-h*bar/4 {
+				c = color.RGBA{47, 111, 176, 255}
+			}
+			img.Set(x, y, c)
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		panic(err)
+	}
+	return b.Bytes()
+}
+
+// sampleReport is a half-year report in the shape of the real one, long
+// enough for three pages.
+func sampleReport() *Document {
+	long := strings.Repeat("开展高新技术企业培育工作，并组织其中成长性较好的企业申报高新技术企业。", 6)
+	return &Document{
+		Title:     "颍东区科学技术局\n2026年上半年工作总结及下半年工作计划",
+		Recipient: "市科技局",
+		Creator:   "颍东区科学技术局",
+		Body: []Block{
+			&Paragraph{Text: "在市科技局的精心指导下，我局认真贯彻落实科技创新精神，现将我局2026年上半年总结及下半年工作计划汇报如下："},
+			&Part{Text: "2026年上半年工作总结"},
+			&Heading{Level: 1, Text: "认真落实党风廉政和反腐败工作"},
+			&Paragraph{Text: "一是根据区委、区纪委文件的要求和部署，今年我局制订下发了工作任务分解表。"},
+			&Heading{Level: 1, Text: "重点业务工作取得明显成效"},
+			&Heading{Level: 2, Text: "加大高新技术企业的培育力度"},
+			&Paragraph{Text: "2026年第一批申报高新技术企业6家（其中：4家重新认定）。" + long},
+			&Heading{Level: 2, Text: "强化知识产权创造、运用和保护"},
+			&Heading{Level: 3, Text: "专利申请。", After: "1-5月份发明专利申请量达到44件，发明专利授权量2件。"},
+			&Table{
+				Caption: "表1 各乡镇高新技术企业申报情况",
+				Header:  []string{"乡镇", "申报（家）", "认定（家）"},
+				Rows:    [][]string{{"冉庙乡", "2", "1"}, {"插花镇", "3", "2"}, {"合计", "5"}},
+				Widths:  []int{2, 1, 1},
+			},
+			&Figure{PNG: testPNG(320, 160), Width: 120, Alt: "发明专利申请量趋势", Caption: "图1 发明专利申请量"},
+			&Paragraph{Text: long + "\n" + long},
+			&Part{Text: "2026年下半年工作计划"},
+			&Heading{Level: 1, Text: "加强产学研平台建设"},
+			&Paragraph{Text: "一是计划高新技术企业通过认定2家以上，培育高新技术企业10家。" + long},
+			&PageBreak{},
+			&Heading{Level: 1, Text: "进一步做好科技扶贫工作"},
+			&Paragraph{Text: "抓好科技扶贫工作。"},
+		},
+		Signature: &Signature{Org: "颍东区科学技术局", Date: time.Date(2026, 7, 10, 0, 0, 0, 0, time.UTC)},
+	}
+}
