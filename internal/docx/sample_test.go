@@ -54,6 +54,7 @@ func sampleReport() *Document {
 			},
 			&Figure{PNG: testPNG(320, 160), Width: 120, Alt: "发明专利申请量趋势", Caption: "图1 发明专利申请量"},
 			&Paragraph{Text: long + "\n" + long},
+			&Paragraph{Text: strings.Repeat(long, 5)}, // more than a page
 			&Part{Text: "2026年下半年工作计划"},
 			&Heading{Level: 1, Text: "加强产学研平台建设"},
 			&Paragraph{Text: "一是计划高新技术企业通过认定2家以上，培育高新技术企业10家。" + long},

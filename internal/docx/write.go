@@ -472,12 +472,12 @@ const rootRels = xmlHeader + `<Relationships xmlns="http://schemas.openxmlformat
 const appXML = xmlHeader + `<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Application>kejiju</Application></Properties>`
 
 // settingsXML: different odd and even footers (for the page numbers), the
-// Word 2013+ layout, CJK punctuation not compressed (every character one
+// Word 2013+ layout, a line ended by \n not stretched to the full width, CJK punctuation not compressed (every character one
 // grid cell, 28 a line).
 const settingsXML = xmlHeader + `<w:settings xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">` +
 	`<w:zoom w:percent="100"/><w:evenAndOddHeaders/><w:defaultTabStop w:val="420"/>` +
 	`<w:characterSpacingControl w:val="doNotCompress"/>` +
-	`<w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>` +
+	`<w:compat><w:doNotExpandShiftReturn/><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>` +
 	`<w:themeFontLang w:val="en-US" w:eastAsia="zh-CN"/></w:settings>`
 
 func fontTableXML() string {
@@ -498,6 +498,10 @@ func fontTableXML() string {
 // grid (22 lines a page), so line spacing is "single" on the grid. Normal
 // names its font, size and spacing itself rather than through the document
 // defaults, which LibreOffice reads less faithfully for the grid.
+// Punctuation does not hang past the right margin (w:overflowPunct off), so
+// that Word and WPS keep the text inside the 156 mm. LibreOffice reads the
+// flag the other way round (its import sets "hanging punctuation" when
+// overflowPunct is 0, as of 7.4) and may hang one closing mark.
 func stylesXML() string {
 	i := strconv.Itoa
 	// Normal's run properties: 三号仿宋 condensed to 28 a line.
@@ -512,8 +516,8 @@ func stylesXML() string {
 	b.WriteString(`<w:docDefaults><w:rPrDefault><w:rPr>` +
 		`<w:rFonts w:ascii="` + FontBody + `" w:hAnsi="` + FontBody + `" w:eastAsia="` + FontBody + `" w:cs="` + FontBody + `"/>` +
 		`<w:kern w:val="2"/><w:sz w:val="` + i(size3) + `"/><w:szCs w:val="` + i(size3) + `"/><w:lang w:val="zh-CN" w:eastAsia="zh-CN" w:bidi="ar-SA"/>` +
-		`</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:widowControl/><w:jc w:val="both"/><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults>`)
-	b.WriteString(`<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/><w:pPr>` + indent2 + `</w:pPr>` + condensed + `</w:style>`)
+		`</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:widowControl/><w:overflowPunct w:val="0"/><w:jc w:val="both"/><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults>`)
+	b.WriteString(`<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/><w:pPr><w:overflowPunct w:val="0"/>` + indent2 + `</w:pPr>` + condensed + `</w:style>`)
 	b.WriteString(style("Title", "Title", noIndent+`<w:jc w:val="center"/><w:outlineLvl w:val="0"/>`, rPr(FontTitle, size2, false)))
 	b.WriteString(style("Recipient", "Recipient", noIndent, ""))
 	b.WriteString(style("Part", "Part", noIndent+`<w:keepNext/><w:jc w:val="center"/><w:outlineLvl w:val="0"/>`, rPr(FontHeading, size3, false)))
