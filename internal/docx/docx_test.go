@@ -401,6 +401,16 @@ func TestBodyContent(t *testing.T) {
 			t.Errorf("%q has style %s, want %s", w.text, got, w.style)
 		}
 	}
+	// Text after a level-3 heading is not bold, the heading is.
+	for _, p := range doc.all("p") {
+		if ps := p.first("pStyle"); ps == nil || ps.attr("val") != "Heading3" {
+			continue
+		}
+		runs := p.all("r")
+		if len(runs) != 2 || runs[0].first("b") != nil || runs[1].first("b") == nil || runs[1].first("b").attr("val") != "0" {
+			t.Errorf("level-3 heading runs: want the heading in the style's bold and After with bold off")
+		}
+	}
 	// The title's line break is a w:br, not lost.
 	if len(doc.first("p").all("br")) != 1 {
 		t.Error("the title's \\n is not a line break")

@@ -170,7 +170,8 @@ func (d *Document) document() (string, [][]byte, error) {
 			}
 			runs := run(Number(blk.Level, counters[blk.Level])+blk.Text, "")
 			if blk.After != "" {
-				runs += run(blk.After, rPr(FontBody, size3, false))
+				// Explicitly not bold: the level-3 style is.
+				runs += run(blk.After, strings.Replace(rPr(FontBody, size3, false), "<w:sz ", `<w:b w:val="0"/><w:bCs w:val="0"/><w:sz `, 1))
 			}
 			b.WriteString(para("Heading"+strconv.Itoa(blk.Level), "", runs))
 		case *Part:
@@ -518,7 +519,9 @@ func stylesXML() string {
 		`<w:kern w:val="2"/><w:sz w:val="` + i(size3) + `"/><w:szCs w:val="` + i(size3) + `"/><w:lang w:val="zh-CN" w:eastAsia="zh-CN" w:bidi="ar-SA"/>` +
 		`</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:widowControl/><w:overflowPunct w:val="0"/><w:jc w:val="both"/><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults>`)
 	b.WriteString(`<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/><w:pPr><w:overflowPunct w:val="0"/>` + indent2 + `</w:pPr>` + condensed + `</w:style>`)
-	b.WriteString(style("Title", "Title", noIndent+`<w:jc w:val="center"/><w:outlineLvl w:val="0"/>`, rPr(FontTitle, size2, false)))
+	// The title's lines are off the grid, 35 pt apart: on the grid each
+	// 二号 line would take two grid lines.
+	b.WriteString(style("Title", "Title", noIndent+`<w:snapToGrid w:val="0"/><w:spacing w:line="700" w:lineRule="exact"/><w:jc w:val="center"/><w:outlineLvl w:val="0"/>`, rPr(FontTitle, size2, false)))
 	b.WriteString(style("Recipient", "Recipient", noIndent, ""))
 	b.WriteString(style("Part", "Part", noIndent+`<w:keepNext/><w:jc w:val="center"/><w:outlineLvl w:val="0"/>`, rPr(FontHeading, size3, false)))
 	b.WriteString(style("Heading1", "heading 1", indent2+`<w:keepNext/><w:outlineLvl w:val="1"/>`, rPr(FontHeading, size3, false)))
