@@ -1,7 +1,7 @@
 // Package docx writes official documents (公文) as Word .docx files in the
 // format of GB/T 9704-2012 (党政机关公文格式), from a small document model:
 // a title, a main recipient, numbered headings, body paragraphs, tables,
-// PNG figures and the issuing body with the date.
+// PNG figures, native charts and the issuing body with the date.
 //
 // It uses the standard library only (archive/zip and string building with
 // encoding/xml escaping) and writes the same bytes for the same document:
@@ -27,10 +27,15 @@
 // each (宋体, 仿宋, 楷体) for Word and WPS; LibreOffice substitutes an
 // installed CJK font (Noto with fonts-noto-cjk).
 //
-// # Figures
+// # Figures and charts
 //
 // Word and WPS do not show SVG reliably, and turning SVG into PNG needs a
 // font rasteriser the standard library lacks, so a Figure takes PNG bytes.
-// Charts from package chart are SVG; the caller renders them to PNG (for
-// example with the headless Chromium that prints the PDF report).
+// For charts there is a better way than pictures: a Chart block is a native
+// DrawingML chart (word/charts/chartN.xml) holding its categories and
+// values inline; Word, WPS and LibreOffice draw it themselves — as
+// vectors, in the document's fonts, editable by staff — as a line, column,
+// bar, doughnut or funnel chart in package chart's colours. The report
+// draws the same data with package chart for the web page and with Chart
+// for the document.
 package docx

@@ -13,7 +13,7 @@ import (
 // The half-year report (package report) builds its document from the
 // figures it has queried, then writes it to the HTTP response or a file.
 func Example() {
-	// A chart rendered to PNG by the caller; here a plain one.
+	// A picture (PNG), e.g. a photograph; here a plain one.
 	img := image.NewGray(image.Rect(0, 0, 64, 32))
 	for i := range img.Pix {
 		img.Pix[i] = 0xff
@@ -36,7 +36,10 @@ func Example() {
 				Header:  []string{"乡镇", "申报（家）", "认定（家）"},
 				Rows:    [][]string{{"冉庙乡", "2", "1"}, {"插花镇", "4", "3"}},
 			},
-			&docx.Figure{PNG: chartPNG.Bytes(), Width: 120, Alt: "高企申报趋势", Caption: "图1 高企申报趋势"},
+			&docx.Chart{Kind: docx.ChartFunnel, Title: "高新技术企业培育（家）", Height: 60, Caption: "图1 高企培育",
+				Categories: []string{"科技型中小企业", "培育库", "申报", "认定"},
+				Series:     []docx.ChartSeries{{Name: "企业数", Values: []float64{120, 40, float64(applied), float64(renewed)}}}},
+			&docx.Figure{PNG: chartPNG.Bytes(), Width: 120, Alt: "现场照片", Caption: "图2 现场照片"},
 			&docx.Part{Text: "2026年下半年工作计划"},
 			&docx.Heading{Level: 1, Text: "加强产学研平台建设", After: "计划高新技术企业通过认定2家以上。"},
 		},

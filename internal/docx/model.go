@@ -35,7 +35,7 @@ type Signature struct {
 }
 
 // Block is one element of the body: *Heading, *Part, *Paragraph, *Table,
-// *Figure or *PageBreak.
+// *Figure, *Chart or *PageBreak.
 type Block interface{ block() }
 
 // Heading is a numbered heading of level 1, 2 or 3. The number is added by
@@ -90,6 +90,7 @@ func (*Paragraph) block() {}
 func (*Table) block()     {}
 func (*Figure) block()    {}
 func (*PageBreak) block() {}
+func (*Chart) block()     {}
 
 // DateCN formats a date the 公文 way: 2026年7月10日 (Arabic numerals, no
 // leading zeros).

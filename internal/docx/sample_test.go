@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"math"
 	"strings"
 	"time"
 )
@@ -53,6 +54,21 @@ func sampleReport() *Document {
 				Widths:  []int{2, 1, 1},
 			},
 			&Figure{PNG: testPNG(320, 160), Width: 120, Alt: "发明专利申请量趋势", Caption: "图1 发明专利申请量"},
+			&Chart{Kind: ChartLine, Title: "发明专利申请量（件）", Height: 70, Caption: "图2 发明专利申请量同比",
+				Categories: []string{"1月", "2月", "3月", "4月", "5月"},
+				Series: []ChartSeries{
+					{Name: "今年", Values: []float64{5, 8, 12, 7, 12}},
+					{Name: "去年同期", Values: []float64{4, 6, math.NaN(), 10, 8}, Dashed: true},
+				}},
+			&Chart{Kind: ChartFunnel, Title: "高新技术企业培育（家）", Height: 60, Caption: "图3 高企培育漏斗",
+				Categories: []string{"科技型中小企业", "培育库", "申报", "认定"},
+				Series:     []ChartSeries{{Name: "企业数", Values: []float64{120, 40, 6, 4}}}},
+			&Chart{Kind: ChartDoughnut, Title: "科技计划资金构成（万元）", Height: 70, Caption: "图4 资金构成",
+				Categories: []string{"重大专项", "重点研发", "科技扶贫"},
+				Series:     []ChartSeries{{Name: "资金", Values: []float64{200, 120.5, 50}}}},
+			&Chart{Kind: ChartColumn, Title: "各乡镇科技型中小企业（家）", Height: 70, Caption: "图5 各乡镇科技型中小企业",
+				Categories: []string{"冉庙乡", "插花镇", "袁寨镇"},
+				Series:     []ChartSeries{{Name: "企业数", Values: []float64{12, 30, 7}}}},
 			&Paragraph{Text: long + "\n" + long},
 			&Paragraph{Text: strings.Repeat(long, 5)}, // more than a page
 			&Part{Text: "2026年下半年工作计划"},

@@ -47,7 +47,7 @@ func (d *Document) Bytes() ([]byte, error) {
 // when a block is invalid (a heading level outside 1–3, a figure that is
 // not a PNG, a table row longer than its header).
 func (d *Document) Write(w io.Writer) error {
-	doc, images, err := d.document()
+	doc, images, charts, err := d.document()
 	if err != nil {
 		return err
 	}
@@ -65,12 +65,12 @@ func (d *Document) Write(w io.Writer) error {
 		name string
 		data string
 	}{
-		{"[Content_Types].xml", contentTypes(hasHeader)},
+		{"[Content_Types].xml", contentTypes(hasHeader, len(charts))},
 		{"_rels/.rels", rootRels},
 		{"docProps/core.xml", d.core()},
 		{"docProps/app.xml", appXML},
 		{"word/document.xml", doc},
-		{"word/_rels/document.xml.rels", documentRels(hasHeader, len(images))},
+		{"word/_rels/document.xml.rels", documentRels(hasHeader, len(images), len(charts))},
 		{"word/styles.xml", stylesXML()},
 		{"word/settings.xml", settingsXML},
 		{"word/fontTable.xml", fontTableXML()},
@@ -82,6 +82,11 @@ func (d *Document) Write(w io.Writer) error {
 	}
 	for _, p := range parts {
 		if err := add(p.name, []byte(p.data)); err != nil {
+			return err
+		}
+	}
+	for i, c := range charts {
+		if err := add("word/charts/chart"+strconv.Itoa(i+1)+".xml", []byte(c)); err != nil {
 			return err
 		}
 	}
@@ -145,10 +150,12 @@ func para(style, pPr, runs string) string {
 }
 
 // document builds word/document.xml and collects the images.
-func (d *Document) document() (string, [][]byte, error) {
+func (d *Document) document() (string, [][]byte, []string, error) {
 	g := PageGeometry()
 	var b strings.Builder
 	var images [][]byte
+	var charts []string // chart parts
+	drawings := 0       // wp:docPr ids, unique in the document
 	b.WriteString(xmlHeader + `<w:document ` + namespaces + `><w:body>`)
 	if d.Title != "" {
 		b.WriteString(para("Title", "", run(d.Title, "")))
@@ -162,7 +169,7 @@ func (d *Document) document() (string, [][]byte, error) {
 		switch blk := blk.(type) {
 		case *Heading:
 			if blk.Level < 1 || blk.Level > 3 {
-				return "", nil, fmt.Errorf("docx: block %d: heading level %d, want 1, 2 or 3", i, blk.Level)
+				return "", nil, nil, fmt.Errorf("docx: block %d: heading level %d, want 1, 2 or 3", i, blk.Level)
 			}
 			counters[blk.Level]++
 			for l := blk.Level + 1; l <= 3; l++ {
@@ -182,22 +189,30 @@ func (d *Document) document() (string, [][]byte, error) {
 		case *Table:
 			t, err := table(blk, g)
 			if err != nil {
-				return "", nil, fmt.Errorf("docx: block %d: %w", i, err)
+				return "", nil, nil, fmt.Errorf("docx: block %d: %w", i, err)
 			}
 			b.WriteString(t)
 		case *Figure:
-			f, err := figure(blk, len(images)+1)
+			drawings++
+			f, err := figure(blk, len(images)+1, drawings)
 			if err != nil {
-				return "", nil, fmt.Errorf("docx: block %d: %w", i, err)
+				return "", nil, nil, fmt.Errorf("docx: block %d: %w", i, err)
 			}
 			images = append(images, blk.PNG)
 			b.WriteString(f)
+		case *Chart:
+			if err := blk.check(); err != nil {
+				return "", nil, nil, fmt.Errorf("docx: block %d: %w", i, err)
+			}
+			drawings++
+			charts = append(charts, blk.chartPart())
+			b.WriteString(chartDrawing(blk, len(charts), drawings))
 		case *PageBreak:
 			b.WriteString(`<w:p><w:r><w:br w:type="page"/></w:r></w:p>`)
 		case nil:
-			return "", nil, fmt.Errorf("docx: block %d is nil", i)
+			return "", nil, nil, fmt.Errorf("docx: block %d is nil", i)
 		default:
-			return "", nil, fmt.Errorf("docx: block %d: unknown block %T", i, blk)
+			return "", nil, nil, fmt.Errorf("docx: block %d: unknown block %T", i, blk)
 		}
 	}
 	if s := d.Signature; s != nil {
@@ -205,7 +220,7 @@ func (d *Document) document() (string, [][]byte, error) {
 	}
 	b.WriteString(sectPr(g, d.Header != ""))
 	b.WriteString(`</w:body></w:document>`)
-	return b.String(), images, nil
+	return b.String(), images, charts, nil
 }
 
 // width counts characters of s in 三号 character widths: full-width
@@ -324,7 +339,7 @@ func table(t *Table, g Geometry) (string, error) {
 	return b.String(), nil
 }
 
-func figure(f *Figure, n int) (string, error) {
+func figure(f *Figure, n, drawing int) (string, error) {
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(f.PNG))
 	if err != nil || format != "png" {
 		return "", fmt.Errorf("figure is not a PNG image (%v)", err)
@@ -343,22 +358,22 @@ func figure(f *Figure, n int) (string, error) {
 		w, h = w*textH/h, textH
 	}
 	cx, cy := strconv.Itoa(int(math.Round(w*emuPerMM))), strconv.Itoa(int(math.Round(h*emuPerMM)))
-	id := strconv.Itoa(n)
+	id, img := strconv.Itoa(drawing), strconv.Itoa(n)
 	alt := esc(f.Alt)
 	name := "图" + id
-	drawing := `<w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent cx="` + cx + `" cy="` + cy + `"/>` +
+	markup := `<w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent cx="` + cx + `" cy="` + cy + `"/>` +
 		`<wp:effectExtent l="0" t="0" r="0" b="0"/><wp:docPr id="` + id + `" name="` + name + `" descr="` + alt + `"/>` +
 		`<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>` +
 		`<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic>` +
-		`<pic:nvPicPr><pic:cNvPr id="` + id + `" name="image` + id + `.png" descr="` + alt + `"/><pic:cNvPicPr/></pic:nvPicPr>` +
-		`<pic:blipFill><a:blip r:embed="rIdImage` + id + `"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>` +
+		`<pic:nvPicPr><pic:cNvPr id="` + id + `" name="image` + img + `.png" descr="` + alt + `"/><pic:cNvPicPr/></pic:nvPicPr>` +
+		`<pic:blipFill><a:blip r:embed="rIdImage` + img + `"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>` +
 		`<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="` + cx + `" cy="` + cy + `"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr>` +
 		`</pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>`
 	keep := ""
 	if f.Caption != "" {
 		keep = `<w:keepNext/>`
 	}
-	s := para("Figure", keep, drawing)
+	s := para("Figure", keep, markup)
 	if f.Caption != "" {
 		s += para("Caption", "", run(f.Caption, ""))
 	}
@@ -420,7 +435,7 @@ func (d *Document) core() string {
 	return b.String()
 }
 
-func contentTypes(header bool) string {
+func contentTypes(header bool, charts int) string {
 	var b strings.Builder
 	b.WriteString(xmlHeader + `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
 		`<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>` +
@@ -435,12 +450,15 @@ func contentTypes(header bool) string {
 	if header {
 		b.WriteString(`<Override PartName="/word/header1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/>`)
 	}
+	for i := 1; i <= charts; i++ {
+		b.WriteString(`<Override PartName="/word/charts/chart` + strconv.Itoa(i) + `.xml" ContentType="application/vnd.openxmlformats-officedocument.drawingml.chart+xml"/>`)
+	}
 	b.WriteString(`<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>` +
 		`<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>`)
 	return b.String()
 }
 
-func documentRels(header bool, images int) string {
+func documentRels(header bool, images, charts int) string {
 	const rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 	var b strings.Builder
 	b.WriteString(xmlHeader + `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
@@ -455,6 +473,10 @@ func documentRels(header bool, images int) string {
 	for i := 1; i <= images; i++ {
 		n := strconv.Itoa(i)
 		b.WriteString(`<Relationship Id="rIdImage` + n + `" Type="` + rel + `image" Target="media/image` + n + `.png"/>`)
+	}
+	for i := 1; i <= charts; i++ {
+		n := strconv.Itoa(i)
+		b.WriteString(`<Relationship Id="rIdChart` + n + `" Type="` + rel + `chart" Target="charts/chart` + n + `.xml"/>`)
 	}
 	b.WriteString(`</Relationships>`)
 	return b.String()
