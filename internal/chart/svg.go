@@ -16,8 +16,9 @@ const FontFamily = "'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei',sa
 // Empty is the text drawn when a chart has nothing to show.
 const Empty = "暂无数据"
 
-// Palette is the fill order of series, bars and slices.
-var Palette = []string{"#2f6fb0", "#e0823d", "#4a9c5d", "#c44e52", "#8172b2", "#937860", "#d17fb5", "#7f7f7f", "#bcbd22", "#17a2b8"}
+// palette is the fill order of series, bars and slices (docx.Chart uses the
+// same colours).
+var palette = []string{"#2f6fb0", "#e0823d", "#4a9c5d", "#c44e52", "#8172b2", "#937860", "#d17fb5", "#7f7f7f", "#bcbd22", "#17a2b8"}
 
 const (
 	fontSize  = 12
@@ -28,7 +29,7 @@ const (
 )
 
 // color returns the palette colour for index i.
-func color(i int) string { return Palette[i%len(Palette)] }
+func color(i int) string { return palette[i%len(palette)] }
 
 // canvas accumulates one SVG document.
 type canvas struct {

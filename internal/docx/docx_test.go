@@ -606,7 +606,7 @@ func TestGolden(t *testing.T) {
 		}
 	}
 	parts := unzip(t, a)
-	for _, name := range []string{"word/document.xml", "word/styles.xml", "word/footer1.xml", "word/footer2.xml", "[Content_Types].xml", "word/_rels/document.xml.rels"} {
+	for _, name := range []string{"word/document.xml", "word/styles.xml", "word/charts/chart1.xml", "word/charts/chart2.xml", "word/charts/chart3.xml", "word/charts/chart4.xml", "word/footer1.xml", "word/footer2.xml", "[Content_Types].xml", "word/_rels/document.xml.rels"} {
 		golden := filepath.Join("testdata", strings.NewReplacer("/", "_", "[", "", "]", "").Replace(name))
 		// One element per line, so that a diff of the golden file reads.
 		got := bytes.ReplaceAll(parts[name], []byte("><w:p>"), []byte(">\n<w:p>"))
