@@ -490,6 +490,19 @@ func TestSignatureLongBody(t *testing.T) {
 	}
 }
 
+func TestSignatureWithoutDate(t *testing.T) {
+	doc := parseXML(t, "document", write(t, &Document{Signature: &Signature{Org: "颍东区科学技术局"}})["word/document.xml"])
+	var inds []string
+	for _, p := range doc.all("p") {
+		if ps := p.first("pStyle"); ps != nil && ps.attr("val") == "Signature" {
+			inds = append(inds, p.first("ind").attr("rightChars"))
+		}
+	}
+	if len(inds) != 1 || inds[0] != "200" {
+		t.Errorf("signature paragraphs' right indents %v, want just the body at 200", inds)
+	}
+}
+
 func TestEscapingAndControlCharacters(t *testing.T) {
 	d := &Document{
 		Title:   `<标题> & "引号" 'x'`,

@@ -223,6 +223,11 @@ func (d *Document) document() (string, [][]byte, []string, error) {
 	return b.String(), images, charts, nil
 }
 
+// charTwips is the width of a condensed 三号 body character, the unit of
+// indents given in characters (Word reads the *Chars attributes; the twips
+// are for readers that do not).
+func charTwips() int { return size3*10 + PageGeometry().CharSpacing }
+
 // width counts characters of s in 三号 character widths: full-width
 // characters are 1, others (digits, Latin) ½.
 func width(s string) float64 {
@@ -240,20 +245,23 @@ func width(s string) float64 {
 // signature places the issuing body and date as GB/T 9704-2012 7.3.5.1
 // does for a document without a seal: the body 2 characters from the right,
 // the date on the next line starting 2 characters right of the body's
-// start; when the date is the longer, the date is 2 from the right and the
-// body moves left.
+// start; when that would put the date closer than 2 characters to the
+// right edge, the date is 2 from the right and the body moves left.
 func signature(s *Signature) string {
 	date := DateCN(s.Date)
 	org, dw := s.Org, width(date)
+	if s.Date.IsZero() {
+		dw = 0
+	}
 	ow := width(org)
 	orgRight, dateRight := 2.0, ow-dw
-	if dateRight < 2 {
+	if dateRight < 2 && dw > 0 {
 		dateRight = 2
 		orgRight = dateRight + dw + 2 - ow
 	}
 	ind := func(chars float64) string {
 		c := int(math.Round(chars * 100))
-		return `<w:ind w:firstLineChars="0" w:firstLine="0" w:rightChars="` + strconv.Itoa(c) + `" w:right="` + strconv.Itoa(int(math.Round(chars*float64(size3)*10))) + `"/>`
+		return `<w:ind w:firstLineChars="0" w:firstLine="0" w:rightChars="` + strconv.Itoa(c) + `" w:right="` + strconv.Itoa(int(math.Round(chars*float64(charTwips())))) + `"/>`
 	}
 	var b strings.Builder
 	b.WriteString(para("Normal", `<w:ind w:firstLineChars="0" w:firstLine="0"/>`, "")) // 空一行
@@ -529,7 +537,7 @@ func stylesXML() string {
 	i := strconv.Itoa
 	// Normal's run properties: 三号仿宋 condensed to 28 a line.
 	condensed := strings.Replace(rPr(FontBody, size3, false), "<w:sz ", `<w:spacing w:val="`+i(PageGeometry().CharSpacing)+`"/><w:sz `, 1)
-	indent2 := `<w:ind w:firstLineChars="200" w:firstLine="` + i(2*size3*10) + `"/>`
+	indent2 := `<w:ind w:firstLineChars="200" w:firstLine="` + i(2*charTwips()) + `"/>`
 	noIndent := `<w:ind w:firstLineChars="0" w:firstLine="0"/>`
 	style := func(id, name, pPr, rpr string) string {
 		return `<w:style w:type="paragraph" w:styleId="` + id + `"><w:name w:val="` + name + `"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr>` + pPr + `</w:pPr>` + rpr + `</w:style>`
