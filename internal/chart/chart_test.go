@@ -253,16 +253,17 @@ func TestNiceScale(t *testing.T) {
 }
 
 func FuzzChartsAreXML(f *testing.F) {
-	f.Add("冉庙乡", "发明专利", 12.0, 0.0, -3.5)
-	f.Add("<&>\"'", "\x00\x1b\xff", math.MaxFloat64, math.NaN(), math.Inf(-1))
-	f.Add("", "", 0.0, 0.0, 0.0)
-	f.Fuzz(func(t *testing.T, a, b string, x, y, z float64) {
+	f.Add("冉庙乡", "发明专利", 12.0, 0.0, -3.5, int16(0), int16(0))
+	f.Add("<&>\"'", "\x00\x1b\xff", math.MaxFloat64, math.NaN(), math.Inf(-1), int16(1), int16(1))
+	f.Add("", "", 0.0, 0.0, 0.0, int16(-5), int16(30))
+	f.Fuzz(func(t *testing.T, a, b string, x, y, z float64, w, h int16) {
+		W, H := int(w)%2000, int(h)%2000 // any size, including tiny and negative (the default)
 		for _, c := range []svgChart{
-			Trend{Title: a, Unit: b, Periods: []string{a, b, a + b}, Series: []Series{{Name: a, Values: []float64{x, y, z}}, {Name: b, Values: []float64{z}}}},
-			Bars{Title: b, Unit: a, Categories: []string{a, b}, Values: []float64{x, y, z}},
-			Bars{Title: a, Categories: []string{b, a, b}, Values: []float64{z, x}, Horizontal: true},
-			Funnel{Title: a, Unit: b, Stages: []Stage{{a, x}, {b, y}, {a, z}}},
-			Share{Title: b, Unit: a, Parts: []Part{{a, x}, {b, y}, {b, z}}},
+			Trend{Title: a, Unit: b, Periods: []string{a, b, a + b}, Series: []Series{{Name: a, Values: []float64{x, y, z}}, {Name: b, Values: []float64{z}}}, Width: W, Height: H},
+			Bars{Title: b, Unit: a, Categories: []string{a, b}, Values: []float64{x, y, z}, Width: W, Height: H},
+			Bars{Title: a, Categories: []string{b, a, b}, Values: []float64{z, x}, Horizontal: true, Width: W, Height: H},
+			Funnel{Title: a, Unit: b, Stages: []Stage{{a, x}, {b, y}, {a, z}}, Width: W, Height: H},
+			Share{Title: b, Unit: a, Parts: []Part{{a, x}, {b, y}, {b, z}}, Width: W, Height: H},
 		} {
 			out := c.SVG()
 			parse(t, out)
