@@ -519,7 +519,11 @@ func fontTableXML() string {
 		if alt, ok := fallbacks[f]; ok {
 			b.WriteString(`<w:altName w:val="` + esc(alt) + `"/>`)
 		}
-		b.WriteString(`<w:charset w:val="86"/><w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font>`)
+		family := "roman" // the Song, FangSong and Kai faces have serifs
+		if f == FontHeading {
+			family = "swiss"
+		}
+		b.WriteString(`<w:charset w:val="86"/><w:family w:val="` + family + `"/><w:pitch w:val="variable"/></w:font>`)
 	}
 	b.WriteString(`</w:fonts>`)
 	return b.String()
