@@ -446,22 +446,27 @@ func TestBodyContent(t *testing.T) {
 	if d := doc.first("docPr"); d.attr("descr") != "发明专利申请量趋势" {
 		t.Errorf("alt text %q", d.attr("descr"))
 	}
-	// Signature: date 2 characters from the right; the body, shorter than
-	// date plus 2, starts 2 characters left of the date (GB/T 9704 7.3.5.1).
-	var sig []*node
+	// Signature: 颍东区科学技术局 is 8 characters, 2026年7月10日 about
+	// 7.75 (7 half-width digits, 3 characters, 5 changes of ¼), not 2
+	// shorter: the date 2 from the right, the body 2 + 7.75 + 2 - 8 = 3.75
+	// from the right (GB/T 9704 7.3.5.1).
+	if got := signatureIndents(t, doc); len(got) != 2 || got[0] != "right 375" || got[1] != "right 200" {
+		t.Errorf("signature indents %v (hundredths of a character), want [right 375, right 200]", got)
+	}
+}
+
+// signatureIndents returns the alignment and indent of the signature
+// paragraphs in hundredths of a character.
+func signatureIndents(t *testing.T, doc *node) []string {
+	t.Helper()
+	var inds []string
 	for _, p := range doc.all("p") {
 		if ps := p.first("pStyle"); ps != nil && ps.attr("val") == "Signature" {
-			sig = append(sig, p)
+			jc, ind := p.first("jc").attr("val"), p.first("ind")
+			inds = append(inds, jc+" "+ind.attr(jc+"Chars"))
 		}
 	}
-	if len(sig) != 2 {
-		t.Fatalf("%d signature paragraphs", len(sig))
-	}
-	orgRight, dateRight := atoi(t, sig[0].first("ind").attr("rightChars")), atoi(t, sig[1].first("ind").attr("rightChars"))
-	// 颍东区科学技术局 is 8 characters; 2026年7月10日 is 6.5.
-	if dateRight != 200 || orgRight != 250 {
-		t.Errorf("right indents: body %d, date %d (hundredths of a character), want 250 and 200", orgRight, dateRight)
-	}
+	return inds
 }
 
 func atoi(t *testing.T, s string) int {
@@ -474,32 +479,20 @@ func atoi(t *testing.T, s string) int {
 }
 
 func TestSignatureLongBody(t *testing.T) {
-	// A body much longer than the date: the body 2 from the right, the
-	// date starting 2 characters right of the body's start.
+	// A body much longer than the date: the body 2 from the right (17
+	// characters, so starting at 28-2-17 = 9), the date starting 2
+	// characters right of the body's start, at 11.
 	d := &Document{Signature: &Signature{Org: "某某市某某区科学技术局（区地震局）", Date: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)}}
 	doc := parseXML(t, "document", write(t, d)["word/document.xml"])
-	var inds []int
-	for _, p := range doc.all("p") {
-		if ps := p.first("pStyle"); ps != nil && ps.attr("val") == "Signature" {
-			inds = append(inds, atoi(t, p.first("ind").attr("rightChars")))
-		}
-	}
-	// Body 17 characters; date 2026年12月1日 = 2+1+1+1+0.5+1 = 6.5.
-	if len(inds) != 2 || inds[0] != 200 || inds[1] != 200+1700-200-650 {
-		t.Errorf("right indents %v, want [200 1050]", inds)
+	if got := signatureIndents(t, doc); len(got) != 2 || got[0] != "right 200" || got[1] != "left 1100" {
+		t.Errorf("indents %v, want [right 200, left 1100]", got)
 	}
 }
 
 func TestSignatureWithoutDate(t *testing.T) {
 	doc := parseXML(t, "document", write(t, &Document{Signature: &Signature{Org: "颍东区科学技术局"}})["word/document.xml"])
-	var inds []string
-	for _, p := range doc.all("p") {
-		if ps := p.first("pStyle"); ps != nil && ps.attr("val") == "Signature" {
-			inds = append(inds, p.first("ind").attr("rightChars"))
-		}
-	}
-	if len(inds) != 1 || inds[0] != "200" {
-		t.Errorf("signature paragraphs' right indents %v, want just the body at 200", inds)
+	if got := signatureIndents(t, doc); len(got) != 1 || got[0] != "right 200" {
+		t.Errorf("indents %v, want just the body, 2 characters from the right", got)
 	}
 }
 

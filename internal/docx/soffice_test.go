@@ -285,6 +285,35 @@ func TestLibreOffice(t *testing.T) {
 			t.Errorf("even page %d number starts at %.1f pt, want one character from the left (%.1f)", p, number.xMin, textLeft+14)
 		}
 	}
+	// The signature: the body 2 characters from the right, the date's
+	// first character 2 characters right of the body's (7.3.5.1). A body
+	// character is 15.75 pt (condensed 三号).
+	var org, date *row
+	for _, r := range rows[pages] {
+		switch r.text {
+		case "颍东区科学技术局":
+			org = r
+		case "2026年7月10日":
+			date = r
+		}
+	}
+	const char = 15.75
+	if org == nil || date == nil {
+		t.Error("no signature lines on the last page")
+	} else {
+		// The date is 2 from the right exactly; the body's place rests on
+		// an estimate of the date's width (Noto's digits are a little
+		// wider than half a character): allow a third of a character.
+		if math.Abs(textRight-date.xMax-2*char) > 2 {
+			t.Errorf("the date ends %.1f pt from the right edge, want 2 characters (%.1f)", textRight-date.xMax, 2*char)
+		}
+		if math.Abs(date.xMin-org.xMin-2*char) > char/3 {
+			t.Errorf("the date starts %.1f pt right of the body, want 2 characters (%.1f)", date.xMin-org.xMin, 2*char)
+		}
+		if org.y >= date.y {
+			t.Error("the date is not below the body")
+		}
+	}
 	if pages < 3 {
 		t.Errorf("%d pages, the sample needs more", pages)
 	}

@@ -228,16 +228,26 @@ func (d *Document) document() (string, [][]byte, []string, error) {
 // are for readers that do not).
 func charTwips() int { return size3*10 + PageGeometry().CharSpacing }
 
-// width counts characters of s in 三号 character widths: full-width
-// characters are 1, others (digits, Latin) ½.
+// width estimates the width of s in 三号 body characters: full-width
+// characters are 1, others (digits, Latin) ½, and each change between the
+// two adds ¼ — the space Word and LibreOffice put between Chinese and
+// digits by default. The 公文 fonts' digits are half-width; other fonts'
+// may be a little wider.
 func width(s string) float64 {
 	w := 0.0
+	prev := 0 // 1 wide, 2 narrow
 	for _, r := range s {
+		kind := 2
 		if r >= 0x2e80 || (r >= 0x1100 && r <= 0x115f) {
+			kind = 1
 			w++
 		} else {
 			w += 0.5
 		}
+		if prev != 0 && prev != kind {
+			w += 0.25
+		}
+		prev = kind
 	}
 	return w
 }
@@ -247,6 +257,11 @@ func width(s string) float64 {
 // the date on the next line starting 2 characters right of the body's
 // start; when that would put the date closer than 2 characters to the
 // right edge, the date is 2 from the right and the body moves left.
+//
+// The line that is 2 from the right is right-aligned, so that margin is
+// exact. When the body is that line, the date is placed by its start, so
+// the step between them is exact too; when the date is, the body's place
+// depends on the estimated width of the date (see width).
 func signature(s *Signature) string {
 	date := DateCN(s.Date)
 	org, dw := s.Org, width(date)
@@ -254,22 +269,27 @@ func signature(s *Signature) string {
 		dw = 0
 	}
 	ow := width(org)
-	orgRight, dateRight := 2.0, ow-dw
-	if dateRight < 2 && dw > 0 {
-		dateRight = 2
-		orgRight = dateRight + dw + 2 - ow
+	chars := func(attr string, n float64) string {
+		n = math.Max(0, n)
+		return `w:` + attr + `Chars="` + strconv.Itoa(int(math.Round(n*100))) + `" w:` + attr + `="` + strconv.Itoa(int(math.Round(n*float64(charTwips())))) + `"`
 	}
-	ind := func(chars float64) string {
-		c := int(math.Round(chars * 100))
-		return `<w:ind w:firstLineChars="0" w:firstLine="0" w:rightChars="` + strconv.Itoa(c) + `" w:right="` + strconv.Itoa(int(math.Round(chars*float64(charTwips())))) + `"/>`
+	right := func(n float64) string {
+		return `<w:jc w:val="right"/><w:ind w:firstLineChars="0" w:firstLine="0" ` + chars("right", n) + `/>`
+	}
+	left := func(n float64) string {
+		return `<w:jc w:val="left"/><w:ind w:firstLineChars="0" w:firstLine="0" ` + chars("left", n) + `/>`
+	}
+	orgInd, dateInd := right(2), left(CharsPerLine-2-ow+2)
+	if dw > 0 && ow-dw < 2 {
+		orgInd, dateInd = right(2+dw+2-ow), right(2)
 	}
 	var b strings.Builder
 	b.WriteString(para("Normal", `<w:ind w:firstLineChars="0" w:firstLine="0"/>`, "")) // 空一行
 	if org != "" {
-		b.WriteString(para("Signature", ind(orgRight), run(org, "")))
+		b.WriteString(para("Signature", orgInd, run(org, "")))
 	}
-	if !s.Date.IsZero() {
-		b.WriteString(para("Signature", ind(dateRight), run(date, "")))
+	if dw > 0 {
+		b.WriteString(para("Signature", dateInd, run(date, "")))
 	}
 	return b.String()
 }
