@@ -633,3 +633,56 @@ func TestGolden(t *testing.T) {
 		}
 	}
 }
+
+// The schema's sequences (ECMA-376 Part 1, CT_PPr, CT_RPr, CT_Settings),
+// abridged to the elements that could appear; Word refuses files whose
+// elements are out of this order.
+var schemaOrder = map[string][]string{
+	"pPr": {"pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr", "suppressLineNumbers",
+		"pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE",
+		"autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents",
+		"suppressOverlap", "jc", "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr"},
+	"rPr": {"rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline", "shadow", "emboss",
+		"imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing", "w", "kern", "position", "sz", "szCs",
+		"highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout"},
+	"settings": {"writeProtection", "view", "zoom", "removePersonalInformation", "proofState", "attachedTemplate", "documentProtection",
+		"defaultTabStop", "autoHyphenation", "evenAndOddHeaders", "bookFoldPrinting", "noPunctuationKerning", "characterSpacingControl",
+		"compat", "docVars", "rsids", "themeFontLang", "clrSchemeMapping"},
+	"sectPr": {"headerReference", "footerReference", "footnotePr", "endnotePr", "type", "pgSz", "pgMar", "paperSrc", "pgBorders",
+		"lnNumType", "pgNumType", "cols", "formProt", "vAlign", "noEndnote", "titlePg", "textDirection", "bidi", "rtlGutter", "docGrid"},
+}
+
+func TestSchemaOrder(t *testing.T) {
+	d := sampleReport()
+	d.Header = "页眉"
+	parts := write(t, d)
+	for name, data := range parts {
+		if !strings.HasPrefix(name, "word/") || !strings.HasSuffix(name, ".xml") {
+			continue
+		}
+		root := parseXML(t, name, data)
+		for parent, order := range schemaOrder {
+			rank := map[string]int{}
+			for i, n := range order {
+				rank[n] = i
+			}
+			for _, p := range root.all(parent) {
+				if p.Name.Space != "http://schemas.openxmlformats.org/wordprocessingml/2006/main" {
+					continue
+				}
+				last := -1
+				for _, c := range p.Children {
+					r, ok := rank[c.Name.Local]
+					if !ok {
+						t.Errorf("%s: w:%s in w:%s is not in the test's schema list", name, c.Name.Local, parent)
+						continue
+					}
+					if r < last {
+						t.Errorf("%s: w:%s out of order in w:%s", name, c.Name.Local, parent)
+					}
+					last = r
+				}
+			}
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	_ "image/png" // registers PNG with image.DecodeConfig
 	"io"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -146,7 +147,39 @@ func run(text, props string) string {
 
 // para writes a paragraph of a style with extra paragraph properties.
 func para(style, pPr, runs string) string {
-	return `<w:p><w:pPr><w:pStyle w:val="` + style + `"/>` + pPr + `</w:pPr>` + runs + `</w:p>`
+	return `<w:p>` + paraProps(`<w:pStyle w:val="`+style+`"/>`+pPr) + runs + `</w:p>`
+}
+
+// pPrOrder is the order of the paragraph properties we use, as the
+// schema's sequence (CT_PPr) requires; Word rejects a file whose elements
+// are out of order.
+var pPrOrder = []string{"pStyle", "keepNext", "keepLines", "pageBreakBefore", "widowControl", "overflowPunct",
+	"autoSpaceDE", "autoSpaceDN", "snapToGrid", "spacing", "ind", "jc", "outlineLvl"}
+
+// paraProps wraps empty elements (each written <w:name …/>) in w:pPr, in
+// schema order.
+func paraProps(elems string) string {
+	parts := strings.SplitAfter(elems, "/>")
+	rank := func(e string) int {
+		name := strings.TrimPrefix(e, "<w:")
+		if i := strings.IndexAny(name, " />"); i >= 0 {
+			name = name[:i]
+		}
+		for i, n := range pPrOrder {
+			if n == name {
+				return i
+			}
+		}
+		panic("docx: paragraph property " + name + " has no place in pPrOrder")
+	}
+	var kept []string
+	for _, e := range parts {
+		if e != "" {
+			kept = append(kept, e)
+		}
+	}
+	sort.SliceStable(kept, func(i, j int) bool { return rank(kept[i]) < rank(kept[j]) })
+	return "<w:pPr>" + strings.Join(kept, "") + "</w:pPr>"
 }
 
 // document builds word/document.xml and collects the images.
@@ -434,7 +467,7 @@ func footerXML(even bool) string {
 	if even {
 		ind = `<w:jc w:val="left"/><w:ind w:left="` + strconv.Itoa(size4*10) + `"/>`
 	}
-	return xmlHeader + `<w:ftr ` + namespaces + `>` + `<w:p><w:pPr><w:pStyle w:val="Footer"/>` + ind + `</w:pPr>` +
+	return xmlHeader + `<w:ftr ` + namespaces + `>` + `<w:p>` + paraProps(`<w:pStyle w:val="Footer"/>`+ind) +
 		run("— ", props) +
 		`<w:r>` + props + `<w:fldChar w:fldCharType="begin"/></w:r>` +
 		`<w:r>` + props + `<w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>` +
@@ -526,7 +559,7 @@ const appXML = xmlHeader + `<Properties xmlns="http://schemas.openxmlformats.org
 // Word 2013+ layout, a line ended by \n not stretched to the full width, CJK punctuation not compressed (every character one
 // grid cell, 28 a line).
 const settingsXML = xmlHeader + `<w:settings xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">` +
-	`<w:zoom w:percent="100"/><w:evenAndOddHeaders/><w:defaultTabStop w:val="420"/>` +
+	`<w:zoom w:percent="100"/><w:defaultTabStop w:val="420"/><w:evenAndOddHeaders/>` +
 	`<w:characterSpacingControl w:val="doNotCompress"/>` +
 	`<w:compat><w:doNotExpandShiftReturn/><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>` +
 	`<w:themeFontLang w:val="en-US" w:eastAsia="zh-CN"/></w:settings>`
@@ -564,15 +597,15 @@ func stylesXML() string {
 	indent2 := `<w:ind w:firstLineChars="200" w:firstLine="` + i(2*charTwips()) + `"/>`
 	noIndent := `<w:ind w:firstLineChars="0" w:firstLine="0"/>`
 	style := func(id, name, pPr, rpr string) string {
-		return `<w:style w:type="paragraph" w:styleId="` + id + `"><w:name w:val="` + name + `"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr>` + pPr + `</w:pPr>` + rpr + `</w:style>`
+		return `<w:style w:type="paragraph" w:styleId="` + id + `"><w:name w:val="` + name + `"/><w:basedOn w:val="Normal"/><w:qFormat/>` + paraProps(pPr) + rpr + `</w:style>`
 	}
 	var b strings.Builder
 	b.WriteString(xmlHeader + `<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">`)
 	b.WriteString(`<w:docDefaults><w:rPrDefault><w:rPr>` +
 		`<w:rFonts w:ascii="` + FontBody + `" w:hAnsi="` + FontBody + `" w:eastAsia="` + FontBody + `" w:cs="` + FontBody + `"/>` +
 		`<w:kern w:val="2"/><w:sz w:val="` + i(size3) + `"/><w:szCs w:val="` + i(size3) + `"/><w:lang w:val="zh-CN" w:eastAsia="zh-CN" w:bidi="ar-SA"/>` +
-		`</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:widowControl/><w:overflowPunct w:val="0"/><w:jc w:val="both"/><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults>`)
-	b.WriteString(`<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/><w:pPr><w:overflowPunct w:val="0"/>` + indent2 + `</w:pPr>` + condensed + `</w:style>`)
+		`</w:rPr></w:rPrDefault><w:pPrDefault>` + paraProps(`<w:widowControl/><w:overflowPunct w:val="0"/><w:jc w:val="both"/><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>`) + `</w:pPrDefault></w:docDefaults>`)
+	b.WriteString(`<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/>` + paraProps(`<w:overflowPunct w:val="0"/>`+indent2) + condensed + `</w:style>`)
 	// The title's lines are off the grid, 35 pt apart: on the grid each
 	// 二号 line would take two grid lines.
 	b.WriteString(style("Title", "Title", noIndent+`<w:snapToGrid w:val="0"/><w:spacing w:line="700" w:lineRule="exact"/><w:jc w:val="center"/><w:outlineLvl w:val="0"/>`, rPr(FontTitle, size2, false)))
