@@ -79,7 +79,10 @@ func (d *Document) Write(w io.Writer) error {
 		{"word/footer2.xml", footerXML(true)},
 	}
 	if hasHeader {
-		parts = append(parts, struct{ name, data string }{"word/header1.xml", headerXML(d.Header)})
+		// One part per page kind, as Word writes them: with different odd
+		// and even pages, each refers to its own header.
+		parts = append(parts, struct{ name, data string }{"word/header1.xml", headerXML(d.Header)},
+			struct{ name, data string }{"word/header2.xml", headerXML(d.Header)})
 	}
 	for _, p := range parts {
 		if err := add(p.name, []byte(p.data)); err != nil {
@@ -446,7 +449,7 @@ func sectPr(g Geometry, header bool) string {
 	var b strings.Builder
 	b.WriteString(`<w:sectPr>`)
 	if header {
-		b.WriteString(`<w:headerReference w:type="default" r:id="rIdHeader1"/><w:headerReference w:type="even" r:id="rIdHeader1"/>`)
+		b.WriteString(`<w:headerReference w:type="default" r:id="rIdHeader1"/><w:headerReference w:type="even" r:id="rIdHeader2"/>`)
 	}
 	b.WriteString(`<w:footerReference w:type="default" r:id="rIdFooterOdd"/><w:footerReference w:type="even" r:id="rIdFooterEven"/>`)
 	b.WriteString(`<w:pgSz w:w="` + i(g.PageW) + `" w:h="` + i(g.PageH) + `"/>`)
@@ -510,6 +513,7 @@ func contentTypes(header bool, charts int) string {
 		`<Override PartName="/word/footer2.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>`)
 	if header {
 		b.WriteString(`<Override PartName="/word/header1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/>`)
+		b.WriteString(`<Override PartName="/word/header2.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/>`)
 	}
 	for i := 1; i <= charts; i++ {
 		b.WriteString(`<Override PartName="/word/charts/chart` + strconv.Itoa(i) + `.xml" ContentType="application/vnd.openxmlformats-officedocument.drawingml.chart+xml"/>`)
@@ -530,6 +534,7 @@ func documentRels(header bool, images, charts int) string {
 		`<Relationship Id="rIdFooterEven" Type="` + rel + `footer" Target="footer2.xml"/>`)
 	if header {
 		b.WriteString(`<Relationship Id="rIdHeader1" Type="` + rel + `header" Target="header1.xml"/>`)
+		b.WriteString(`<Relationship Id="rIdHeader2" Type="` + rel + `header" Target="header2.xml"/>`)
 	}
 	for i := 1; i <= images; i++ {
 		n := strconv.Itoa(i)
