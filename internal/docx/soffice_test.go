@@ -54,8 +54,8 @@ func toPDF(t *testing.T, docx []byte) []byte {
 	}
 	pdf, err := os.ReadFile(filepath.Join(dir, "report.pdf"))
 	if err != nil {
-		// Calc alone cannot open a .docx: soffice then exits 0 and writes
-		// nothing.
+		// soffice can exit 0 having converted nothing; Writer is needed
+		// for .docx.
 		t.Fatalf("soffice wrote no PDF (is LibreOffice Writer installed? apt-get install libreoffice-writer-nogui): %v\n%s", err, out)
 	}
 	return pdf
