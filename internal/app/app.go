@@ -197,7 +197,7 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep := &report.Handlers{DB: a.DB, Catalog: catalog}
+	rep := &report.Handlers{DB: a.DB, Catalog: catalog, Bureau: a.Config.BureauName}
 	rep.Routes(routes)
 	nav = append(nav, report.Nav()...)
 	tmpls = append(tmpls, report.Templates())

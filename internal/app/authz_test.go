@@ -46,6 +46,7 @@ var routePolicy = map[string]string{
 	"GET /dashboard":                                  "dashboard.view",
 	"GET /dashboard/figures/{name}":                   "dashboard.view",
 	"GET /reports/summary":                            "dashboard.view",
+	"GET /reports/summary.docx":                       "dashboard.view",
 	"GET /api/v1/figures":                             "dashboard.view",
 	"GET /api/v1/figures/{name}":                      "dashboard.view",
 	"GET /finance":                                    "finance.view",

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"kejiju/internal/calendar"
 	"kejiju/internal/db"
 	"kejiju/internal/db/dbtest"
+	"kejiju/internal/docx/docxtest"
 	"kejiju/internal/enterprise"
 	"kejiju/internal/i18n"
 	"kejiju/internal/report"
@@ -139,6 +141,24 @@ func TestDashboardFigures(t *testing.T) {
 		}
 		if code, page = get(c, "/reports/summary?year=2025"); code != http.StatusOK || !strings.Contains(page, "调研1次") || !strings.Contains(page, "申报高新技术企业0家") {
 			t.Fatalf("summary 2025: %d", code)
+		}
+		// The same draft as a 公文: it opens in LibreOffice, and the PDF's
+		// text carries the title and the figures in Chinese.
+		resp, err := c.Get(e.srv.URL + "/reports/summary.docx?year=2026")
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc := []byte(body(t, resp))
+		if resp.StatusCode != http.StatusOK || !bytes.HasPrefix(doc, []byte("PK")) {
+			t.Fatalf("summary.docx: %d", resp.StatusCode)
+		}
+		if text := docxtest.Text(t, docxtest.PDF(t, doc)); text != "" {
+			flat := strings.Join(strings.Fields(text), "")
+			for _, want := range []string{"测试科技局", "2026年上半年工作总结", "申报高新技术企业2家（其中：1家重新认定）", "调研4次", "主要指标与去年同期对比"} {
+				if !strings.Contains(flat, want) {
+					t.Errorf("the PDF lacks %q:\n%s", want, text)
+				}
+			}
 		}
 		if code, _ := get(c, "/dashboard?from=2026-03-01&to=2026-01-01"); code != http.StatusUnprocessableEntity && code != http.StatusBadRequest {
 			t.Errorf("a reversed period: %d", code)

@@ -13,53 +13,17 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"kejiju/internal/docx/docxtest"
 )
 
-// required reports whether CI requires the office tools (as xlsxtest does).
-func required() bool { return os.Getenv("KEJIJU_REQUIRE_SOFFICE") != "" }
+// required reports whether CI requires the office tools.
+func required() bool { return docxtest.Required() }
 
-// toPDF converts a .docx to PDF with LibreOffice Writer, headless. It skips
-// the test when soffice is absent, unless KEJIJU_REQUIRE_SOFFICE is set
-// (CI sets it), where it fails.
-func toPDF(t *testing.T, docx []byte) []byte {
-	t.Helper()
-	soffice, err := exec.LookPath("soffice")
-	if err != nil {
-		if required() {
-			t.Fatal("KEJIJU_REQUIRE_SOFFICE is set but soffice is missing (apt-get install libreoffice-writer-nogui)")
-		}
-		t.Skip("LibreOffice is not installed")
-	}
-	dir := t.TempDir()
-	in := filepath.Join(dir, "report.docx")
-	if err := os.WriteFile(in, docx, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(soffice, "--headless", "--norestore", "-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
-		"--convert-to", "pdf:writer_pdf_Export", "--outdir", dir, in)
-	done := make(chan error, 1)
-	var out []byte
-	go func() { out, err = cmd.CombinedOutput(); done <- err }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("soffice: %v\n%s", err, out)
-		}
-	case <-time.After(2 * time.Minute):
-		cmd.Process.Kill()
-		t.Fatal("soffice did not finish in 2 minutes")
-	}
-	pdf, err := os.ReadFile(filepath.Join(dir, "report.pdf"))
-	if err != nil {
-		// soffice can exit 0 having converted nothing; Writer is needed
-		// for .docx.
-		t.Fatalf("soffice wrote no PDF (is LibreOffice Writer installed? apt-get install libreoffice-writer-nogui): %v\n%s", err, out)
-	}
-	return pdf
-}
+// toPDF converts a .docx to PDF with LibreOffice (see docxtest.PDF).
+func toPDF(t *testing.T, docx []byte) []byte { t.Helper(); return docxtest.PDF(t, docx) }
 
 // word is one word of pdftotext -bbox output.
 type word struct {

@@ -6,6 +6,7 @@ import (
 
 	"kejiju/internal/auth"
 	"kejiju/internal/db"
+	"kejiju/internal/docx"
 	"kejiju/internal/i18n"
 	"kejiju/internal/money"
 )
@@ -34,6 +35,7 @@ var Parts = []Part{
 // Paragraph is a part written out: the heading, the text and the figures
 // it quotes (each with its provenance page).
 type Paragraph struct {
+	Number  string   `json:"number"` // （一）, as the document numbers it
 	Heading string   `json:"heading"`
 	Text    string   `json:"text"`
 	Figures []Figure `json:"figures"`
@@ -54,7 +56,11 @@ func (c *Catalog) Summary(ctx context.Context, q db.Querier, scope auth.Scope, p
 			if err != nil {
 				return nil, err
 			}
-			f := Figure{Name: m.Name, Unit: m.Unit, Value: m.Value(rs), Count: len(rs)}
+			then, err := m.Records(ctx, q, scope, p.LastYear())
+			if err != nil {
+				return nil, err
+			}
+			f := Figure{Name: m.Name, Unit: m.Unit, Value: m.Value(rs), LastYear: m.Value(then), Count: len(rs)}
 			para.Figures = append(para.Figures, f)
 			args = append(args, f.Text())
 		}
@@ -62,6 +68,7 @@ func (c *Catalog) Summary(ctx context.Context, q db.Querier, scope auth.Scope, p
 			continue
 		}
 		para.Text = pr.T(part.Sentence, args...)
+		para.Number = docx.Number(2, len(out)+1)
 		out = append(out, para)
 	}
 	return out, nil
