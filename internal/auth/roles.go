@@ -96,16 +96,23 @@ const (
 	// PermNominate nominates achievements for awards: an enterprise its own,
 	// staff any enterprise in scope.
 	PermNominate Permission = "award.nominate"
+	// PermFieldView reads field work: events and trainings, the earthquake
+	// assistant registry, drills and publicity records (within the scope:
+	// a township assistant sees its township).
+	PermFieldView Permission = "field.view"
+	// PermFieldManage records events, attendance, assistants, drills and
+	// publicity records within the scope.
+	PermFieldManage Permission = "field.manage"
 )
 
 var grants = map[Role][]Permission{
-	Director:   {PermDashboard, PermRegionView, PermWrite, PermIdentOverride, PermCalendar, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit, PermProgramManage, PermProgramApprove, PermAwardManage, PermAwardApprove, PermReviewManage, PermNominate, PermFinanceView, PermSubsidyClaim},
-	Staff:      {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit, PermProgramManage, PermAwardManage, PermReviewManage, PermNominate, PermFinanceView, PermSubsidyClaim},
+	Director:   {PermDashboard, PermRegionView, PermWrite, PermIdentOverride, PermCalendar, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit, PermProgramManage, PermProgramApprove, PermAwardManage, PermAwardApprove, PermReviewManage, PermNominate, PermFinanceView, PermSubsidyClaim, PermFieldView, PermFieldManage},
+	Staff:      {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit, PermProgramManage, PermAwardManage, PermReviewManage, PermNominate, PermFinanceView, PermSubsidyClaim, PermFieldView, PermFieldManage},
 	Finance:    {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView, PermFinancePay, PermFinanceView},
 	Enterprise: {PermWrite, PermEnterpriseView, PermNeedSubmit, PermApply, PermNominate, PermSubsidyClaim},
 	Expert:     {PermWrite, PermReview},
-	Assistant:  {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView},
-	CityViewer: {PermDashboard, PermRegionView, PermEnterpriseView, PermFinanceView},
+	Assistant:  {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView, PermFieldView, PermFieldManage},
+	CityViewer: {PermDashboard, PermRegionView, PermEnterpriseView, PermFinanceView, PermFieldView},
 	SysAdmin:   {PermUserView, PermUserManage, PermRegionView, PermRegionManage, PermBackup, PermIdentOverride, PermCalendar},
 	SecAdmin:   {PermUserView, PermAdminRoles, PermUserUnlock, PermPolicy, PermScopeExplain},
 	AuditAdmin: {PermAuditView},
