@@ -140,6 +140,7 @@ type Trainings interface {
 type SummaryRow struct {
 	RegionCode   string `json:"region_code"`
 	Name         string `json:"name"`
+	District     bool   `json:"district,omitempty"` // a row for what was held for the whole district
 	Assistant    string `json:"assistant"`
 	Drills       int    `json:"drills"`
 	Participants int    `json:"participants"`

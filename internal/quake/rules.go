@@ -195,7 +195,7 @@ func townOf(towns []Town, code string) int {
 func Summarise(towns []Town, current map[string]string, drills []Drill, trainings []Training, pubs []Publicity) []SummaryRow {
 	rows := make([]SummaryRow, len(towns))
 	for i, t := range towns {
-		rows[i] = SummaryRow{RegionCode: t.Code, Name: t.Name, Assistant: current[t.Code]}
+		rows[i] = SummaryRow{RegionCode: t.Code, Name: t.Name, District: t.District, Assistant: current[t.Code]}
 	}
 	for _, d := range drills {
 		if i := townOf(towns, d.RegionCode); i >= 0 && !d.Planned {

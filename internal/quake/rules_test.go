@@ -114,7 +114,7 @@ func TestSummarise(t *testing.T) {
 	pubs := []Publicity{{RegionCode: "341203101", Quantity: 200}, {RegionCode: "341203101", Quantity: 50}}
 	got := Summarise(towns, map[string]string{"341203200": "李明"}, drills, trainings, pubs)
 	want := []SummaryRow{
-		{RegionCode: "341203", Name: "颍东区", Trainings: 1, Trained: 40},
+		{RegionCode: "341203", Name: "颍东区", District: true, Trainings: 1, Trained: 40},
 		{RegionCode: "341203101", Name: "插花镇", Drills: 1, Participants: 300, Recipients: 2, Materials: 250},
 		{RegionCode: "341203200", Name: "冉庙乡", Assistant: "李明", Drills: 2, Participants: 1050, Trainings: 1, Trained: 25},
 		{Drills: 3, Participants: 1350, Trainings: 2, Trained: 65, Recipients: 2, Materials: 250},
