@@ -2,15 +2,19 @@ package app_test
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 
+	"kejiju/internal/app"
 	"kejiju/internal/auth"
 	"kejiju/internal/db"
 	"kejiju/internal/db/dbtest"
+	"kejiju/internal/quake"
 )
 
 // untranslated finds a message key printed as itself on a page.
@@ -166,6 +170,81 @@ func TestFieldPages(t *testing.T) {
 					t.Errorf("%s (%s) shows the key %s", p, lang, k)
 				}
 			}
+		}
+	})
+}
+
+// TestFieldDemoData starts a demo bureau and finds its earthquake
+// prevention and events: three townships with a current assistant (冉庙乡
+// re-registered once), the other nine flagged vacant, drills with one still
+// planned, trainings with their sign-in sheet, publicity records, and a
+// summary whose township rows add up to its total.
+func TestFieldDemoData(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		a, err := app.New(app.Config{DataDir: t.TempDir(), BureauName: "测试科技局", Demo: true}, d, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.Bootstrap(ctx, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+		director, err := a.Auth.UserByName(ctx, "juzhang")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cur, n, err := a.Quake.Assistants(ctx, director, quake.AssistantFilter{})
+		var names []string
+		for _, c := range cur {
+			names = append(names, c.Name)
+		}
+		if err != nil || n != 3 || strings.Join(names, "、") != "刘洋、陈刚、周伟" {
+			t.Fatalf("demo assistants: %d %v (%v)", n, names, err)
+		}
+		hist, err := a.Quake.History(ctx, director, "341203200")
+		if err != nil || len(hist) != 2 || !hist[0].Current() || hist[1].Current() || hist[1].SuccessorID != hist[0].ID {
+			t.Errorf("冉庙乡's history: %d terms (%v)", len(hist), err)
+		}
+		if vacant, err := a.Quake.Vacant(ctx, director); err != nil || len(vacant) != 9 {
+			t.Errorf("vacant townships: %d (%v)", len(vacant), err)
+		}
+		drills, n, err := a.Quake.Drills(ctx, director, quake.DrillFilter{Limit: 100})
+		planned := 0
+		for _, dr := range drills {
+			if dr.Planned {
+				planned++
+			}
+		}
+		if err != nil || n != 4 || planned != 1 {
+			t.Errorf("demo drills: %d, %d planned (%v)", n, planned, err)
+		}
+		trainings, err := a.Events.QuakeTrainings(ctx, director, 0, "")
+		if err != nil || len(trainings) != 2 {
+			t.Fatalf("demo quake trainings: %d (%v)", len(trainings), err)
+		}
+		if ev, err := a.Events.Event(ctx, director, trainings[0].ID); err != nil || len(ev.Attendees) != 3 || ev.Attended != 3 {
+			t.Errorf("the district training's sign-in sheet: %+v (%v)", ev, err)
+		}
+		_, pubs, err := a.Quake.Publicities(ctx, director, quake.PublicityFilter{})
+		if err != nil || pubs != 3 {
+			t.Errorf("demo distributions: %d (%v)", pubs, err)
+		}
+		rows, err := a.Quake.Summary(ctx, director, trainings[0].Date.Year)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sum quake.SummaryRow
+		for _, r := range rows[:len(rows)-1] {
+			sum.Drills += r.Drills
+			sum.Participants += r.Participants
+			sum.Trainings += r.Trainings
+			sum.Trained += r.Trained
+			sum.Materials += r.Materials
+		}
+		total := rows[len(rows)-1]
+		if total.Drills != 3 || total.Participants != 1250 || total.Trainings != 2 || total.Trained != 26 || total.Materials != 130 ||
+			sum.Drills != total.Drills || sum.Participants != total.Participants || sum.Trained != total.Trained || sum.Materials != total.Materials {
+			t.Errorf("demo summary total %+v, rows add up to %+v", total, sum)
 		}
 	})
 }
