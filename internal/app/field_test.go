@@ -147,6 +147,14 @@ func TestFieldPages(t *testing.T) {
 		if code != http.StatusSeeOther || next == first {
 			t.Fatalf("re-registration: %d %q", code, next)
 		}
+		trainingsOf := func(path string) string {
+			t.Helper()
+			_, b := get(staffC, path)
+			return regexp.MustCompile(`(?s)<table class="grid" data-testid="trainings">.*?</table>`).FindString(b)
+		}
+		if in, out := trainingsOf(next), trainingsOf(first); !strings.Contains(in, "2026年防震减灾助理员业务培训") || strings.Contains(out, "2026年防震减灾助理员业务培训") {
+			t.Errorf("the April training is listed for the successor appointed in March and not for the predecessor:\n%s\n%s", in, out)
+		}
 		if code, b := get(staffC, "/quake?history=1"); code != http.StatusOK || !strings.Contains(b, "李明") || !strings.Contains(b, "周伟") ||
 			!strings.Contains(b, "2026年3月1日 离任") {
 			t.Errorf("registry with history: %d", code)

@@ -182,12 +182,14 @@ func (h *Handlers) assistantData(r *http.Request) (*assistantPage, error) {
 		return nil, err
 	}
 	if h.Service.Trainings != nil {
-		all, err := h.Service.Trainings.QuakeTrainings(r.Context(), u, 0, a.RegionCode)
+		// The township's own trainings, and those held for its whole
+		// district (which every assistant attends), during the term.
+		all, err := h.Service.Trainings.QuakeTrainings(r.Context(), u, 0, "")
 		if err != nil {
 			return nil, err
 		}
 		for _, t := range all {
-			if !t.Date.Before(a.AppointedOn) && (a.Current() || !t.Date.After(a.EndedOn)) {
+			if strings.HasPrefix(a.RegionCode, t.RegionCode) && !t.Date.Before(a.AppointedOn) && (a.Current() || !t.Date.After(a.EndedOn)) {
 				d.Trainings = append(d.Trainings, t)
 			}
 		}
