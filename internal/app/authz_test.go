@@ -270,7 +270,7 @@ var routePolicy = map[string]string{
 	"GET /api/v1/events/summary":                 "field.view",
 	"GET /api/v1/events/{id}":                    "field.view",
 	"PUT /api/v1/events/{id}":                    "field.manage",
-	"GET /quake":                                 "field.view",
+	"GET /quake/assistants":                      "field.view",
 	"GET /quake/assistants/new":                  "field.manage",
 	"POST /quake/assistants":                     "field.manage",
 	"GET /quake/assistants/{id}":                 "field.view",

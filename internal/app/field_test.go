@@ -155,12 +155,12 @@ func TestFieldPages(t *testing.T) {
 		if in, out := trainingsOf(next), trainingsOf(first); !strings.Contains(in, "2026年防震减灾助理员业务培训") || strings.Contains(out, "2026年防震减灾助理员业务培训") {
 			t.Errorf("the April training is listed for the successor appointed in March and not for the predecessor:\n%s\n%s", in, out)
 		}
-		if code, b := get(staffC, "/quake?history=1"); code != http.StatusOK || !strings.Contains(b, "李明") || !strings.Contains(b, "周伟") ||
+		if code, b := get(staffC, "/quake/assistants?history=1"); code != http.StatusOK || !strings.Contains(b, "李明") || !strings.Contains(b, "周伟") ||
 			!strings.Contains(b, "2026年3月1日 离任") {
 			t.Errorf("registry with history: %d", code)
 		}
 
-		pages := []string{"/quake", "/quake?history=1", first, next, "/quake/assistants/new", "/quake/drills", drillLoc, drillLoc + "/edit",
+		pages := []string{"/quake/assistants", "/quake/assistants?history=1", first, next, "/quake/assistants/new", "/quake/drills", drillLoc, drillLoc + "/edit",
 			"/quake/drills/new", "/quake/publicity", "/quake/publicity/new", "/quake/summary", "/events", "/events/new", trainingLoc,
 			trainingLoc + "/edit", "/events/summary", "/events?year=2026&kind=training&domain=quake"}
 		for _, lang := range []string{"zh-CN", "en"} {

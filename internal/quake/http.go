@@ -22,7 +22,7 @@ type Handlers struct {
 }
 
 var (
-	registryCrumb  = web.Crumb{Key: "nav.quake", Href: "/quake"}
+	registryCrumb  = web.Crumb{Key: "nav.quake", Href: "/quake/assistants"}
 	drillsCrumb    = web.Crumb{Key: "nav.quake_drills", Href: "/quake/drills"}
 	publicityCrumb = web.Crumb{Key: "nav.quake_publicity", Href: "/quake/publicity"}
 	summaryCrumb   = web.Crumb{Key: "nav.quake_summary", Href: "/quake/summary"}

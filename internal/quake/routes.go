@@ -21,7 +21,7 @@ func Templates() web.Templates {
 // PermFieldView (the city viewer reads; a township assistant reads its
 // township); recording PermFieldManage, within the scope.
 func (h *Handlers) Routes(rs *web.Routes) {
-	rs.Page("GET /quake", auth.PermFieldView, h.registry)
+	rs.Page("GET /quake/assistants", auth.PermFieldView, h.registry)
 	rs.Page("GET /quake/assistants/new", auth.PermFieldManage, h.newAssistant)
 	rs.Page("POST /quake/assistants", auth.PermFieldManage, h.register)
 	rs.Page("GET /quake/assistants/{id}", auth.PermFieldView, h.showAssistant)
@@ -54,7 +54,7 @@ func (h *Handlers) Routes(rs *web.Routes) {
 // Nav lists the area's entries of the main navigation.
 func Nav() []web.NavItem {
 	return []web.NavItem{
-		{Group: "nav.group.field", Key: "nav.quake", Href: "/quake", Perm: auth.PermFieldView},
+		{Group: "nav.group.field", Key: "nav.quake", Href: "/quake/assistants", Perm: auth.PermFieldView},
 		{Group: "nav.group.field", Key: "nav.quake_drills", Href: "/quake/drills", Perm: auth.PermFieldView},
 		{Group: "nav.group.field", Key: "nav.quake_publicity", Href: "/quake/publicity", Perm: auth.PermFieldView},
 		{Group: "nav.group.field", Key: "nav.quake_summary", Href: "/quake/summary", Perm: auth.PermFieldView},
