@@ -198,11 +198,9 @@ func insertAssistant(ctx context.Context, tx *db.Tx, u *auth.User, in AssistantI
 		note, created_by, created_at, updated_at) VALUES ($1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id`,
 		a.RegionCode, a.Name, a.Phone, a.Employer, a.Position, a.AppointedOn, a.Note, u.ID, tx.Now).Scan(&a.ID)
 	if db.IsUnique(err) {
-		holder := ""
-		if c, _ := currentOf(ctx, tx, a.RegionCode); c != nil {
-			holder = c.Name
-		}
-		return nil, taken(holder)
+		// Another registration won the race since the check; PostgreSQL
+		// has aborted this transaction, so the holder is not read again.
+		return nil, taken("")
 	}
 	return a, db.Normalize(err)
 }
