@@ -221,8 +221,8 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 		return nil, err
 	}
 	adm.Web, ent.Web, ht.Web, vis.Web, prog.Web, rev.Web, aw.Web, vou.Web, sub.Web, fin.Web = s, s, s, s, s, s, s, s, s, s
-	evt.Web, qk.Web = s, s
 	a.Web = s
+	evt.Web, qk.Web = s, s
 	return s, nil
 }
 
