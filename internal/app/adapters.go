@@ -11,9 +11,11 @@ import (
 	"kejiju/internal/calendar"
 	"kejiju/internal/db"
 	"kejiju/internal/enterprise"
+	"kejiju/internal/event"
 	"kejiju/internal/hightech"
 	"kejiju/internal/i18n"
 	"kejiju/internal/program"
+	"kejiju/internal/quake"
 	"kejiju/internal/region"
 	"kejiju/internal/review"
 	"kejiju/internal/subsidy"
@@ -250,4 +252,17 @@ func (a subsidyEnterprises) ApplicantByCode(ctx context.Context, u *auth.User, c
 		return subsidy.Applicant{}, err
 	}
 	return a.Applicant(ctx, u, e.ID)
+}
+
+// quakeTrainings gives the quake area the earthquake-prevention trainings
+// recorded as events, in the caller's scope.
+type quakeTrainings struct{ s *event.Service }
+
+func (a quakeTrainings) QuakeTrainings(ctx context.Context, u *auth.User, year int, region string) ([]quake.Training, error) {
+	list, err := a.s.QuakeTrainings(ctx, u, year, region)
+	out := make([]quake.Training, len(list))
+	for i, t := range list {
+		out[i] = quake.Training{ID: t.ID, Date: t.Date, Title: t.Title, RegionCode: t.RegionCode, Attended: t.Attended}
+	}
+	return out, err
 }

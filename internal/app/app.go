@@ -22,12 +22,14 @@ import (
 	"kejiju/internal/calendar"
 	"kejiju/internal/db"
 	"kejiju/internal/enterprise"
+	"kejiju/internal/event"
 	"kejiju/internal/hightech"
 	"kejiju/internal/ident"
 	"kejiju/internal/jobs"
 	"kejiju/internal/ledger"
 	"kejiju/internal/poverty"
 	"kejiju/internal/program"
+	"kejiju/internal/quake"
 	"kejiju/internal/region"
 	"kejiju/internal/report"
 	"kejiju/internal/review"
@@ -79,6 +81,8 @@ type App struct {
 	Vouchers    *voucher.Service
 	Subsidies   *subsidy.Service
 	Poverty     *poverty.Service
+	Events      *event.Service
+	Quake       *quake.Service
 }
 
 // Open opens and migrates the database and builds the services (no web
@@ -131,6 +135,8 @@ func New(cfg Config, d *db.DB, log *slog.Logger) (*App, error) {
 	a.Vouchers = &voucher.Service{DB: d, Audit: lg, Enterprises: voucherEnterprises{a.Enterprises}}
 	a.Subsidies = &subsidy.Service{DB: d, Audit: lg, Enterprises: subsidyEnterprises{a.Enterprises}}
 	a.Poverty = &poverty.Service{DB: d, Audit: lg, Keys: keys}
+	a.Events = &event.Service{DB: d, Audit: lg, Regions: a.Regions}
+	a.Quake = &quake.Service{DB: d, Audit: lg, Regions: a.Regions, Trainings: quakeTrainings{a.Events}}
 	a.schedule()
 	if err := a.Auth.LoadPolicy(context.Background()); err != nil {
 		return nil, err
@@ -212,6 +218,16 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 	nav = append(nav, poverty.Nav()...)
 	tmpls = append(tmpls, poverty.Templates())
 
+	evt := &event.Handlers{Service: a.Events, Regions: a.Regions}
+	evt.Routes(routes)
+	nav = append(nav, event.Nav()...)
+	tmpls = append(tmpls, event.Templates())
+
+	qk := &quake.Handlers{Service: a.Quake, Regions: a.Regions}
+	qk.Routes(routes)
+	nav = append(nav, quake.Nav()...)
+	tmpls = append(tmpls, quake.Templates())
+
 	adm := &admin.Handlers{Auth: a.Auth, Regions: a.Regions, Audit: a.Audit, Overrides: &ident.Overrides{DB: a.DB, Audit: a.Audit}, Calendar: a.Calendar}
 	adm.Routes(routes)
 	nav = append(nav, admin.Nav()...)
@@ -224,6 +240,7 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 	}
 	adm.Web, ent.Web, ht.Web, vis.Web, prog.Web, rev.Web, aw.Web, vou.Web, sub.Web, fin.Web, rep.Web, pov.Web = s, s, s, s, s, s, s, s, s, s, s, s
 	a.Web = s
+	evt.Web, qk.Web = s, s
 	return s, nil
 }
 

@@ -304,6 +304,48 @@ var routePolicy = map[string]string{
 	"POST /applications/{id}/milestones/{index}":             "business.write",
 	"POST /applications/{id}/inspections":                    "program.manage",
 	"POST /applications/{id}/inspections/{inspection}/close": "program.manage",
+
+	// Events and trainings; earthquake prevention (field work).
+	"GET /events":                                "field.view",
+	"GET /events/new":                            "field.manage",
+	"POST /events":                               "field.manage",
+	"GET /events/summary":                        "field.view",
+	"GET /events/summary.xlsx":                   "field.view",
+	"GET /events/{id}":                           "field.view",
+	"GET /events/{id}/edit":                      "field.manage",
+	"POST /events/{id}":                          "field.manage",
+	"GET /api/v1/events":                         "field.view",
+	"POST /api/v1/events":                        "field.manage",
+	"GET /api/v1/events/summary":                 "field.view",
+	"GET /api/v1/events/{id}":                    "field.view",
+	"PUT /api/v1/events/{id}":                    "field.manage",
+	"GET /quake/assistants":                      "field.view",
+	"GET /quake/assistants/new":                  "field.manage",
+	"POST /quake/assistants":                     "field.manage",
+	"GET /quake/assistants/{id}":                 "field.view",
+	"POST /quake/assistants/{id}/replace":        "field.manage",
+	"POST /quake/assistants/{id}/end":            "field.manage",
+	"GET /quake/drills":                          "field.view",
+	"GET /quake/drills/new":                      "field.manage",
+	"POST /quake/drills":                         "field.manage",
+	"GET /quake/drills/{id}":                     "field.view",
+	"GET /quake/drills/{id}/edit":                "field.manage",
+	"POST /quake/drills/{id}":                    "field.manage",
+	"GET /quake/publicity":                       "field.view",
+	"GET /quake/publicity/new":                   "field.manage",
+	"POST /quake/publicity":                      "field.manage",
+	"GET /quake/summary":                         "field.view",
+	"GET /quake/summary.xlsx":                    "field.view",
+	"GET /api/v1/quake/assistants":               "field.view",
+	"POST /api/v1/quake/assistants":              "field.manage",
+	"GET /api/v1/quake/assistants/{id}":          "field.view",
+	"POST /api/v1/quake/assistants/{id}/replace": "field.manage",
+	"GET /api/v1/quake/drills":                   "field.view",
+	"POST /api/v1/quake/drills":                  "field.manage",
+	"GET /api/v1/quake/drills/{id}":              "field.view",
+	"GET /api/v1/quake/publicity":                "field.view",
+	"POST /api/v1/quake/publicity":               "field.manage",
+	"GET /api/v1/quake/summary":                  "field.view",
 }
 
 // matrixRoles are the people of the matrix: one account per role, plus
@@ -382,6 +424,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 		visit := num(mustAPI("POST", "/api/v1/visits", fmt.Sprintf(`{"date":"2026-11-26","enterprise_id":%d,"topics":"研发投入"}`, own)), "id")
 		need := num(mustAPI("POST", "/api/v1/needs", fmt.Sprintf(`{"enterprise_id":%d,"category":"process","title":"工艺改进","description":"降低能耗","collected_on":"2026-11-26"}`, own)), "id")
 		match := num(mustAPI("POST", "/api/v1/matches", fmt.Sprintf(`{"enterprise_id":%d,"partner":"合肥工业大学","date":"2026-11-26","kind":"meeting","topic":"节能"}`, own)), "id")
+		training := num(mustAPI("POST", "/api/v1/events", `{"kind":"training","domain":"quake","title":"矩阵培训","date":"2026-11-20","region_code":"341203200","attended":3}`), "id")
+		drill := num(mustAPI("POST", "/api/v1/quake/drills", `{"region_code":"341203200","site":"冉庙乡中心学校","date":"2026-11-20","participants":300}`), "id")
+		assistant := num(mustAPI("POST", "/api/v1/quake/assistants", `{"region_code":"341203200","name":"李明","phone":"13800000002","appointed_on":"2026-01-01"}`), "id")
 		batch := num(mustAPI("POST", "/api/v1/needs/batches", fmt.Sprintf(`{"number":"2026-11","sent_on":"2026-11-27","need_ids":[%d]}`, need)), "id")
 		call := num(mustAPI("POST", "/api/v1/calls", `{"type":"district_plan","year":2026,"title":"2026年区科技计划项目","opens_at":"2026-01-01T00:00:00Z",
 			"closes_at":"2030-12-31T00:00:00Z","plan":[6000,4000],"budget":40000000,"open":true}`), "id")
@@ -406,7 +451,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 			"/needs/batches/": fmt.Sprint(batch), "/needs/": fmt.Sprint(need), "/matches/": fmt.Sprint(match), "/admin/users/": fmt.Sprint(staffID),
 			"/calls/": fmt.Sprint(call), "/applications/": fmt.Sprint(application), "/poverty/households/": fmt.Sprint(pov),
 			"/poverty/changes/": fmt.Sprint(povChange), "/poverty/projects/": fmt.Sprint(povProject),
-			"/poverty/commissioners/": fmt.Sprint(povCommissioner)}
+			"/poverty/commissioners/": fmt.Sprint(povCommissioner),
+			"/events/":                fmt.Sprint(training), "/quake/drills/": fmt.Sprint(drill), "/quake/assistants/": fmt.Sprint(assistant)}
 		fill := func(pattern string, post bool) string {
 			path := strings.SplitN(pattern, " ", 2)[1]
 			path = strings.TrimSuffix(path, "{$}")

@@ -7,7 +7,10 @@ import (
 	"kejiju/internal/auth"
 	"kejiju/internal/calendar"
 	"kejiju/internal/enterprise"
+	"kejiju/internal/event"
 	"kejiju/internal/money"
+	"kejiju/internal/quake"
+	"kejiju/internal/region"
 	"kejiju/internal/subsidy"
 	"kejiju/internal/voucher"
 	"kejiju/internal/xlsx"
@@ -78,7 +81,10 @@ func (a *App) seedDemo(ctx context.Context, director *auth.User) error {
 	if err := a.seedSubsidies(ctx, director, this); err != nil {
 		return err
 	}
-	return a.seedPoverty(ctx, director)
+	if err := a.seedPoverty(ctx, director); err != nil {
+		return err
+	}
+	return a.seedField(ctx, director)
 }
 
 // seedSubsidies appropriates this year's subsidy budgets (as finance) and
@@ -110,6 +116,83 @@ func (a *App) seedSubsidies(ctx context.Context, director *auth.User, year int) 
 		{Item: subsidy.PledgeInterest, LoanNo: fmt.Sprintf("ZY%d-001", year), Loan: 800 * wan, Interest: 30 * wan},
 	} {
 		if _, err := a.Subsidies.Submit(ctx, director, subsidy.ClaimInput{Kind: subsidy.Patent, CreditCode: enterprise.SampleCode(demoFirst + 1), Patent: &in}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// seedField gives the demo district its earthquake prevention and events:
+// assistants for three townships (冉庙乡 re-registered once, so its history
+// shows; the other townships vacant, so the registry's alert shows), the
+// last publicity week's drills at schools and distributions of materials,
+// a district-wide training of the assistants with its sign-in sheet and a
+// township one, a planned drill, and the year's S&T conference. The dates
+// are those of the most recent first half-year that is over, so none lies
+// after today.
+func (a *App) seedField(ctx context.Context, director *auth.User) error {
+	today := calendar.FromTime(a.DB.Now(), calendar.Shanghai)
+	y := today.Year
+	if today.Before(calendar.Date{Year: y, Month: 7, Day: 1}) {
+		y--
+	}
+	on := func(md string) calendar.Date { return calendar.MustParse(fmt.Sprintf("%d-%s", y, md)) }
+	const ranmiao, chahua, kouzi = "341203200", "341203101", "341203100"
+	first, err := a.Quake.RegisterAssistant(ctx, director, quake.AssistantInput{RegionCode: ranmiao, Name: "李明", Phone: "13805581201",
+		Employer: "冉庙乡人民政府", Position: "副乡长", AppointedOn: on("01-01").AddYears(-2)})
+	if err != nil {
+		return err
+	}
+	if _, err := a.Quake.ReplaceAssistant(ctx, director, first.ID, quake.AssistantInput{Name: "周伟", Phone: "13805581202",
+		Employer: "冉庙乡人民政府", Position: "应急管理办公室主任", AppointedOn: on("03-01")}, "乡镇领导班子调整，重新登记"); err != nil {
+		return err
+	}
+	for _, in := range []quake.AssistantInput{
+		{RegionCode: chahua, Name: "陈刚", Phone: "13805581203", Employer: "插花镇人民政府", Position: "党委委员", AppointedOn: on("01-01").AddYears(-1)},
+		{RegionCode: kouzi, Name: "刘洋", Phone: "0558-2751234", Employer: "口孜镇人民政府", Position: "应急办干事", AppointedOn: on("02-15")},
+	} {
+		if _, err := a.Quake.RegisterAssistant(ctx, director, in); err != nil {
+			return err
+		}
+	}
+	for _, in := range []event.Input{
+		{Kind: event.Conference, Title: fmt.Sprintf("%d年全区科技创新大会", y), Date: on("02-26"), Place: "区政务中心报告厅", Organiser: "区委、区政府",
+			RegionCode: region.DemoDistrictCode, Planned: 320, Attended: 306, Outcome: "表彰科技创新先进单位12家，发布年度科技工作要点。"},
+		{Kind: event.Training, Domain: event.Quake, Title: fmt.Sprintf("%d年全区防震减灾助理员业务培训", y), Date: on("03-20"),
+			Place: "区科技局三楼会议室", Organiser: "区科技局", RegionCode: region.DemoDistrictCode, Planned: 12, DurationMin: 180,
+			Materials: "《防震减灾助理员工作手册》", MaterialsN: 12, Outcome: "讲解灾情速报流程和宏观异常观测要求。",
+			Attendees: []event.Attendee{{Name: "周伟", Unit: "冉庙乡人民政府", Phone: "13805581202"}, {Name: "陈刚", Unit: "插花镇人民政府", Phone: "13805581203"},
+				{Name: "刘洋", Unit: "口孜镇人民政府"}}},
+		{Kind: event.Training, Domain: event.Quake, Title: "冉庙乡村级灾害信息员培训", Date: on("04-16"), Place: "冉庙乡政府会议室",
+			Organiser: "冉庙乡人民政府", RegionCode: ranmiao, Planned: 25, Attended: 23, DurationMin: 120, Materials: "宣传折页", MaterialsN: 50},
+		{Kind: event.Matchmaking, Title: "颍东区农业科技成果对接会", Date: on("04-22"), Place: "冉庙乡梧樟村", Organiser: "区科技局",
+			RegionCode: ranmiao, Planned: 60, Attended: 58, Outcome: "达成合作意向3项。"},
+		{Kind: event.Publicity, Domain: event.Quake, Title: "防震减灾宣传周进校园", Date: on("05-12"), Place: "冉庙乡中心学校", Organiser: "区科技局、冉庙乡",
+			RegionCode: ranmiao, Attended: 640, Materials: "防震减灾知识手册、宣传挂图", MaterialsN: 700},
+	} {
+		if _, err := a.Events.Create(ctx, director, in); err != nil {
+			return err
+		}
+	}
+	for _, in := range []quake.DrillInput{
+		{RegionCode: ranmiao, Site: "冉庙乡中心学校", Date: on("05-12"), Scenario: "课间发生5.0级地震，全校师生疏散至操场", Participants: 620,
+			DurationMin: 25, EvacuationSec: 150, Rating: "good", Evaluation: "疏散有序，用时2分30秒；二楼东侧楼梯口一度拥挤，已调整班级疏散路线。"},
+		{RegionCode: chahua, Site: "插花镇第一小学", Date: on("05-13"), Scenario: "地震伴发火情，分楼层疏散", Participants: 480,
+			DurationMin: 30, EvacuationSec: 185, Rating: "excellent", Evaluation: "各班按预定路线撤离，清点人数及时。"},
+		{RegionCode: kouzi, SiteKind: "community", Site: "口孜镇东城社区", Date: on("06-18"), Participants: 150, DurationMin: 40, Rating: "fair",
+			Evaluation: "老年居民疏散较慢，需增加志愿者引导。"},
+		{RegionCode: chahua, Site: "插花镇中学", Date: today.AddDays(14), Scenario: "地震应急疏散（计划）", Participants: 900, DurationMin: 30},
+	} {
+		if _, err := a.Quake.CreateDrill(ctx, director, in); err != nil {
+			return err
+		}
+	}
+	for _, in := range []quake.PublicityInput{
+		{RegionCode: ranmiao, Recipient: "梧樟小学", Materials: "防震减灾知识手册", Quantity: 40, DistributedOn: on("05-11"), Activity: fmt.Sprintf("%d年防震减灾宣传周", y)},
+		{RegionCode: ranmiao, Recipient: "冉庙乡中心学校", Materials: "宣传挂图", Quantity: 30, DistributedOn: on("05-11"), Activity: fmt.Sprintf("%d年防震减灾宣传周", y)},
+		{RegionCode: chahua, Recipient: "插花镇第一小学", Materials: "防震减灾知识手册、应急包示范", Quantity: 60, DistributedOn: on("05-12"), Activity: fmt.Sprintf("%d年防震减灾宣传周", y)},
+	} {
+		if _, err := a.Quake.CreatePublicity(ctx, director, in); err != nil {
 			return err
 		}
 	}

@@ -106,16 +106,23 @@ const (
 	// PermPovertyReveal shows one resident ID number or phone in clear,
 	// with a reason, audited.
 	PermPovertyReveal Permission = "poverty.reveal"
+	// PermFieldView reads field work: events and trainings, the earthquake
+	// assistant registry, drills and publicity records (within the scope:
+	// a township assistant sees its township).
+	PermFieldView Permission = "field.view"
+	// PermFieldManage records events, attendance, assistants, drills and
+	// publicity records within the scope.
+	PermFieldManage Permission = "field.manage"
 )
 
 var grants = map[Role][]Permission{
-	Director:   {PermDashboard, PermRegionView, PermWrite, PermIdentOverride, PermCalendar, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit, PermProgramManage, PermProgramApprove, PermAwardManage, PermAwardApprove, PermReviewManage, PermNominate, PermFinanceView, PermSubsidyClaim, PermPovertyView, PermPovertyManage, PermPovertyReveal},
-	Staff:      {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit, PermProgramManage, PermAwardManage, PermReviewManage, PermNominate, PermFinanceView, PermSubsidyClaim, PermPovertyView, PermPovertyManage},
+	Director:   {PermDashboard, PermRegionView, PermWrite, PermIdentOverride, PermCalendar, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit, PermProgramManage, PermProgramApprove, PermAwardManage, PermAwardApprove, PermReviewManage, PermNominate, PermFinanceView, PermSubsidyClaim, PermPovertyView, PermPovertyManage, PermPovertyReveal, PermFieldView, PermFieldManage},
+	Staff:      {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit, PermProgramManage, PermAwardManage, PermReviewManage, PermNominate, PermFinanceView, PermSubsidyClaim, PermPovertyView, PermPovertyManage, PermFieldView, PermFieldManage},
 	Finance:    {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView, PermFinancePay, PermFinanceView},
 	Enterprise: {PermWrite, PermEnterpriseView, PermNeedSubmit, PermApply, PermNominate, PermSubsidyClaim},
 	Expert:     {PermWrite, PermReview},
-	Assistant:  {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView},
-	CityViewer: {PermDashboard, PermRegionView, PermEnterpriseView, PermFinanceView},
+	Assistant:  {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView, PermFieldView, PermFieldManage},
+	CityViewer: {PermDashboard, PermRegionView, PermEnterpriseView, PermFinanceView, PermFieldView},
 	SysAdmin:   {PermUserView, PermUserManage, PermRegionView, PermRegionManage, PermBackup, PermIdentOverride, PermCalendar},
 	SecAdmin:   {PermUserView, PermAdminRoles, PermUserUnlock, PermPolicy, PermScopeExplain},
 	AuditAdmin: {PermAuditView},
