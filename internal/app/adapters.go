@@ -13,6 +13,7 @@ import (
 	"kejiju/internal/enterprise"
 	"kejiju/internal/hightech"
 	"kejiju/internal/i18n"
+	"kejiju/internal/incubator"
 	"kejiju/internal/program"
 	"kejiju/internal/region"
 	"kejiju/internal/review"
@@ -250,4 +251,18 @@ func (a subsidyEnterprises) ApplicantByCode(ctx context.Context, u *auth.User, c
 		return subsidy.Applicant{}, err
 	}
 	return a.Applicant(ctx, u, e.ID)
+}
+
+// incubatorEnterprises links an incubator's tenant to the registered
+// enterprise of its credit code, in the caller's scope.
+type incubatorEnterprises struct{ s *enterprise.Service }
+
+var _ incubator.Enterprises = incubatorEnterprises{}
+
+func (a incubatorEnterprises) ByCode(ctx context.Context, u *auth.User, code string) (int64, string, error) {
+	e, err := a.s.ByCode(ctx, u, code)
+	if err != nil {
+		return 0, "", err
+	}
+	return e.ID, e.Name, nil
 }

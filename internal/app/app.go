@@ -24,6 +24,7 @@ import (
 	"kejiju/internal/enterprise"
 	"kejiju/internal/hightech"
 	"kejiju/internal/ident"
+	"kejiju/internal/incubator"
 	"kejiju/internal/jobs"
 	"kejiju/internal/ledger"
 	"kejiju/internal/program"
@@ -199,6 +200,11 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 	nav = append(nav, report.Nav()...)
 	tmpls = append(tmpls, report.Templates())
 
+	inc := &incubator.Handlers{Service: &incubator.Service{DB: a.DB, Audit: a.Audit, Enterprises: incubatorEnterprises{ent.Service}}}
+	inc.Routes(routes)
+	nav = append(nav, incubator.Nav()...)
+	tmpls = append(tmpls, incubator.Templates())
+
 	vis := &visit.Handlers{Service: &visit.Service{DB: a.DB, Audit: a.Audit, Enterprises: visitEnterprises{ent.Service}, Calendar: a.Calendar}, Regions: a.Regions}
 	vis.Routes(routes)
 	nav = append(nav, visit.Nav()...)
@@ -215,6 +221,7 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 		return nil, err
 	}
 	adm.Web, ent.Web, ht.Web, vis.Web, prog.Web, rev.Web, aw.Web, vou.Web, sub.Web, fin.Web, rep.Web = s, s, s, s, s, s, s, s, s, s, s
+	inc.Web = s
 	a.Web = s
 	return s, nil
 }

@@ -20,6 +20,17 @@ import (
 // by route, apart from the routes files: the matrix test fails when a route
 // is added, removed or changes its permission without this table following.
 var routePolicy = map[string]string{
+	"GET /incubators":                                 "enterprise.view",
+	"GET /incubators/new":                             "incubator.manage",
+	"POST /incubators":                                "incubator.manage",
+	"GET /incubators/{id}":                            "enterprise.view",
+	"POST /incubators/{id}/tenants":                   "incubator.manage",
+	"POST /incubators/tenants/{id}/exit":              "incubator.manage",
+	"POST /incubators/{id}/years":                     "incubator.manage",
+	"POST /incubators/{id}/assess":                    "incubator.manage",
+	"POST /incubators/{id}/prospects":                 "incubator.manage",
+	"GET /api/v1/incubators":                          "enterprise.view",
+	"GET /api/v1/incubators/{id}":                     "enterprise.view",
 	"GET /api/v1/voucher-batches":                     "enterprise.view",
 	"GET /api/v1/vouchers":                            "enterprise.view",
 	"POST /api/v1/voucher-batches/{id}/apply":         "program.apply",
@@ -349,12 +360,18 @@ func TestAuthorizationMatrix(t *testing.T) {
 		var staffID int64
 		d.QueryRowContext(ctx, `SELECT id FROM users WHERE username = 'staff'`).Scan(&staffID)
 		_ = otherTok
+		_, incLoc, _ := postForm(t, e, e.client("staff"), "/incubators", url.Values{"name": {"矩阵孵化器"}, "operator_code": {creditCode(3)},
+			"level": {"none"}, "area_m2": {"3000"}, "tenant_area_m2": {"2000"}})
+		if !strings.HasPrefix(incLoc, "/incubators/") {
+			t.Fatalf("incubator: %q", incLoc)
+		}
 
 		// Real objects for GETs; ids that exist nowhere for POSTs, so no
 		// request of the matrix changes anything.
 		getIDs := map[string]string{"/enterprises/": fmt.Sprint(own), "/hightech/enterprises/": fmt.Sprint(own), "/visits/": fmt.Sprint(visit),
 			"/needs/batches/": fmt.Sprint(batch), "/needs/": fmt.Sprint(need), "/matches/": fmt.Sprint(match), "/admin/users/": fmt.Sprint(staffID),
-			"/calls/": fmt.Sprint(call), "/applications/": fmt.Sprint(application)}
+			"/calls/": fmt.Sprint(call), "/applications/": fmt.Sprint(application),
+			"/incubators/": strings.TrimPrefix(incLoc, "/incubators/")}
 		fill := func(pattern string, post bool) string {
 			path := strings.SplitN(pattern, " ", 2)[1]
 			path = strings.TrimSuffix(path, "{$}")

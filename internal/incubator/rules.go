@@ -321,6 +321,9 @@ type Line struct {
 	Tenths int    `json:"tenths"`
 }
 
+// Points shows the line's part of the score with one decimal.
+func (l Line) Points() string { return Points(l.Tenths) }
+
 // Score is a yearly score: total in tenths of a point, its grade, the lines.
 type Score struct {
 	Scheme string `json:"scheme"`
