@@ -72,9 +72,9 @@ func TestIncubatorPages(t *testing.T) {
 			t.Fatalf("record: %d", code)
 		}
 		for _, want := range []string{
-			w.en.Name,                        // the tenant, named from the registry
+			w.en.Name,                         // the tenant, named from the registry
 			`data-testid="current-tenants">1`, // counted
-			`data-testid="grade-2025">`,      // graded
+			`data-testid="grade-2025">`,       // graded
 			`data-testid="precheck-anhui2013">各项条件均满足`,
 			`data-testid="fail-space"`, `data-testid="fail-graduates"`, // the national pre-check names its failures
 		} {
