@@ -32,6 +32,7 @@ import (
 	"kejiju/internal/report"
 	"kejiju/internal/review"
 	"kejiju/internal/subsidy"
+	"kejiju/internal/task"
 	"kejiju/internal/visit"
 	"kejiju/internal/voucher"
 	"kejiju/internal/web"
@@ -78,6 +79,8 @@ type App struct {
 	Enterprises *enterprise.Service
 	Vouchers    *voucher.Service
 	Subsidies   *subsidy.Service
+	Incubators  *incubator.Service
+	Tasks       *task.Service
 }
 
 // Open opens and migrates the database and builds the services (no web
@@ -129,6 +132,8 @@ func New(cfg Config, d *db.DB, log *slog.Logger) (*App, error) {
 	a.Enterprises = &enterprise.Service{DB: d, Audit: lg, Accounts: a.Auth}
 	a.Vouchers = &voucher.Service{DB: d, Audit: lg, Enterprises: voucherEnterprises{a.Enterprises}}
 	a.Subsidies = &subsidy.Service{DB: d, Audit: lg, Enterprises: subsidyEnterprises{a.Enterprises}}
+	a.Incubators = &incubator.Service{DB: d, Audit: lg, Enterprises: incubatorEnterprises{a.Enterprises}}
+	a.Tasks = &task.Service{DB: d, Audit: lg, Metrics: taskMetrics{d}}
 	a.schedule()
 	if err := a.Auth.LoadPolicy(context.Background()); err != nil {
 		return nil, err
@@ -200,10 +205,15 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 	nav = append(nav, report.Nav()...)
 	tmpls = append(tmpls, report.Templates())
 
-	inc := &incubator.Handlers{Service: &incubator.Service{DB: a.DB, Audit: a.Audit, Enterprises: incubatorEnterprises{ent.Service}}}
+	inc := &incubator.Handlers{Service: a.Incubators}
 	inc.Routes(routes)
 	nav = append(nav, incubator.Nav()...)
 	tmpls = append(tmpls, incubator.Templates())
+
+	tsk := &task.Handlers{Service: a.Tasks}
+	tsk.Routes(routes)
+	nav = append(nav, task.Nav()...)
+	tmpls = append(tmpls, task.Templates())
 
 	vis := &visit.Handlers{Service: &visit.Service{DB: a.DB, Audit: a.Audit, Enterprises: visitEnterprises{ent.Service}, Calendar: a.Calendar}, Regions: a.Regions}
 	vis.Routes(routes)
@@ -221,7 +231,7 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 		return nil, err
 	}
 	adm.Web, ent.Web, ht.Web, vis.Web, prog.Web, rev.Web, aw.Web, vou.Web, sub.Web, fin.Web, rep.Web = s, s, s, s, s, s, s, s, s, s, s
-	inc.Web = s
+	inc.Web, tsk.Web = s, s
 	a.Web = s
 	return s, nil
 }
@@ -322,6 +332,15 @@ func (a *App) figures(ent *enterprise.Service) func(ctx context.Context, u *auth
 		if err != nil {
 			return nil, err
 		}
-		return []web.Figure{{Key: "home.card.enterprises", Value: strconv.Itoa(n), Href: "/enterprises"}}, nil
+		figs := []web.Figure{{Key: "home.card.enterprises", Value: strconv.Itoa(n), Href: "/enterprises"}}
+		if u.Can(auth.PermTaskView) {
+			// The overdue reminder: responsibility tasks past their deadline and not done.
+			n, err := a.Tasks.OverdueCount(ctx, u)
+			if err != nil {
+				return nil, err
+			}
+			figs = append(figs, web.Figure{Key: "home.card.tasks_overdue", Value: strconv.Itoa(n), Href: "/tasks/overdue"})
+		}
+		return figs, nil
 	}
 }

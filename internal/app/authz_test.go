@@ -20,6 +20,20 @@ import (
 // by route, apart from the routes files: the matrix test fails when a route
 // is added, removed or changes its permission without this table following.
 var routePolicy = map[string]string{
+	"GET /targets":                                    "task.view",
+	"POST /targets":                                   "task.manage",
+	"POST /targets/{id}/value":                        "task.manage",
+	"GET /tasks":                                      "task.view",
+	"POST /tasks":                                     "task.manage",
+	"GET /tasks/overdue":                              "task.view",
+	"GET /tasks/print":                                "task.view",
+	"GET /tasks/export.xlsx":                          "task.view",
+	"GET /tasks/{id}":                                 "task.view",
+	"POST /tasks/{id}/reports":                        "task.manage",
+	"GET /api/v1/targets":                             "task.view",
+	"GET /api/v1/tasks":                               "task.view",
+	"POST /api/v1/tasks":                              "task.manage",
+	"POST /api/v1/tasks/{id}/reports":                 "task.manage",
 	"GET /incubators":                                 "enterprise.view",
 	"GET /incubators/new":                             "incubator.manage",
 	"POST /incubators":                                "incubator.manage",
@@ -360,6 +374,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		var staffID int64
 		d.QueryRowContext(ctx, `SELECT id FROM users WHERE username = 'staff'`).Scan(&staffID)
 		_ = otherTok
+		tsk := num(mustAPI("POST", "/api/v1/tasks", `{"year":2026,"text":"矩阵任务","responsible":"张科员","deadline":"2026-12-31"}`), "id")
 		_, incLoc, _ := postForm(t, e, e.client("staff"), "/incubators", url.Values{"name": {"矩阵孵化器"}, "operator_code": {creditCode(3)},
 			"level": {"none"}, "area_m2": {"3000"}, "tenant_area_m2": {"2000"}})
 		if !strings.HasPrefix(incLoc, "/incubators/") {
@@ -371,7 +386,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		getIDs := map[string]string{"/enterprises/": fmt.Sprint(own), "/hightech/enterprises/": fmt.Sprint(own), "/visits/": fmt.Sprint(visit),
 			"/needs/batches/": fmt.Sprint(batch), "/needs/": fmt.Sprint(need), "/matches/": fmt.Sprint(match), "/admin/users/": fmt.Sprint(staffID),
 			"/calls/": fmt.Sprint(call), "/applications/": fmt.Sprint(application),
-			"/incubators/": strings.TrimPrefix(incLoc, "/incubators/")}
+			"/incubators/": strings.TrimPrefix(incLoc, "/incubators/"), "/tasks/": fmt.Sprint(tsk)}
 		fill := func(pattern string, post bool) string {
 			path := strings.SplitN(pattern, " ", 2)[1]
 			path = strings.TrimSuffix(path, "{$}")
