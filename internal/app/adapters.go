@@ -3,9 +3,9 @@ package app
 import (
 	"context"
 	"math/big"
-	"time"
 	"slices"
 	"strconv"
+	"time"
 
 	"kejiju/internal/auth"
 	"kejiju/internal/award"
