@@ -369,8 +369,8 @@ type TaskFilter struct {
 	Overdue bool
 }
 
-// Tasks lists the tasks u may see, in the table's order (category, then
-// the order they were set).
+// Tasks lists the tasks u may see, in the table's order: by year, then as
+// they were set.
 func (s *Service) Tasks(ctx context.Context, u *auth.User, f TaskFilter) ([]*Task, error) {
 	if err := mayView(u); err != nil {
 		return nil, err
@@ -384,7 +384,7 @@ func (s *Service) Tasks(ctx context.Context, u *auth.User, f TaskFilter) ([]*Tas
 		q.Add("k.state <> ? AND k.deadline < ?", StateDone, on)
 	}
 	scopeOf(u, "k.region_code", q)
-	rows, err := s.DB.QueryContext(ctx, `SELECT `+taskColumns+` FROM tasks k WHERE `+q.SQL()+` ORDER BY k.year, k.category, k.id LIMIT 2000`, q.Args...)
+	rows, err := s.DB.QueryContext(ctx, `SELECT `+taskColumns+` FROM tasks k WHERE `+q.SQL()+` ORDER BY k.year, k.id LIMIT 2000`, q.Args...)
 	if err != nil {
 		return nil, db.Normalize(err)
 	}
