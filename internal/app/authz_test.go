@@ -29,6 +29,7 @@ var routePolicy = map[string]string{
 	"GET /tasks/print":                                "task.view",
 	"GET /tasks/export.xlsx":                          "task.view",
 	"GET /tasks/{id}":                                 "task.view",
+	"POST /tasks/{id}":                                "task.manage",
 	"POST /tasks/{id}/reports":                        "task.manage",
 	"GET /api/v1/targets":                             "task.view",
 	"GET /api/v1/tasks":                               "task.view",

@@ -142,6 +142,14 @@ func TestTaskPages(t *testing.T) {
 			t.Fatalf("second task: %d", code)
 		}
 		id := e.count(`SELECT id FROM tasks WHERE text = '制订年度党风廉政建设任务分解表并印发'`)
+		edit := url.Values{"text": {"制订年度党风廉政建设任务分解表并印发"}, "responsible": {""}, "deadline": {"2026-02-15"}}
+		if code, _, b := postForm(t, e, staffC, fmt.Sprintf("/tasks/%d", id), edit); code != http.StatusUnprocessableEntity ||
+			!strings.Contains(b, `data-testid="responsible-error">每项任务须至少明确一名责任人。`) {
+			t.Fatalf("an edit taking the responsible persons off: %d", code)
+		}
+		if n := e.count(`SELECT COUNT(*) FROM tasks WHERE id = $1 AND responsible = '齐敏、张科员' AND version = 1`, id); n != 1 {
+			t.Fatal("a refused edit changed the task")
+		}
 
 		// Overdue: the deadline passed and it is not done.
 		if code, b := get(finC, "/tasks/overdue"); code != http.StatusOK || !strings.Contains(b, fmt.Sprintf(`data-testid="overdue-%d"`, id)) || strings.Contains(b, "开展廉政警示教育") {

@@ -201,6 +201,8 @@ func (h *Handlers) createTask(w http.ResponseWriter, r *http.Request) error {
 type taskPage struct {
 	T      *Task
 	Manage bool
+	// Editing: the edit form was sent and refused (it opens with its errors).
+	Editing bool
 }
 
 func (h *Handlers) showTask(w http.ResponseWriter, r *http.Request) error {
@@ -214,6 +216,29 @@ func (h *Handlers) showTask(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return h.Web.Render(w, r, "task/task.html", "nav.tasks", taskPage{T: t, Manage: CanManage(u)}, tasksCrumb, web.Crumb{Key: "nav.tasks"})
+}
+
+func (h *Handlers) updateTask(w http.ResponseWriter, r *http.Request) error {
+	if err := web.ParseForm(w, r); err != nil {
+		return err
+	}
+	id, err := web.IntParam(r, "id")
+	if err != nil {
+		return err
+	}
+	u := web.UserFrom(r.Context())
+	version, _ := strconv.Atoi(clean(r.PostForm.Get("version")))
+	if _, err = h.Service.UpdateTask(r.Context(), u, id, version, taskInputOf(r.PostForm, 0)); err != nil {
+		if !shown(err) {
+			return err
+		}
+		t, terr := h.Service.Task(r.Context(), u, id)
+		if terr != nil {
+			return terr
+		}
+		return h.Web.RenderForm(w, r, "task/task.html", "nav.tasks", taskPage{T: t, Manage: CanManage(u), Editing: true}, err, tasksCrumb, web.Crumb{Key: "nav.tasks"})
+	}
+	return h.Web.Redirect(w, r, "/tasks/"+idOf(id), "task.updated")
 }
 
 func (h *Handlers) addReport(w http.ResponseWriter, r *http.Request) error {

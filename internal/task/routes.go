@@ -30,6 +30,7 @@ func (h *Handlers) Routes(rs *web.Routes) {
 	rs.Page("GET /tasks/print", auth.PermTaskView, h.print)
 	rs.Page("GET /tasks/export.xlsx", auth.PermTaskView, h.export)
 	rs.Page("GET /tasks/{id}", auth.PermTaskView, h.showTask)
+	rs.Page("POST /tasks/{id}", auth.PermTaskManage, h.updateTask)
 	rs.Page("POST /tasks/{id}/reports", auth.PermTaskManage, h.addReport)
 
 	rs.API("GET /api/v1/targets", auth.PermTaskView, "The year's targets with their achieved value and progress (?year=)", h.apiTargets)

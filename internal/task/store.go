@@ -317,6 +317,49 @@ func (s *Service) CreateTask(ctx context.Context, u *auth.User, in TaskInput) (*
 	return s.Task(ctx, u, id)
 }
 
+// UpdateTask corrects a row of the table — its text, leader, section,
+// responsible persons, deadline — at version (the one the form was read
+// at; 0 takes the current). The same checks as CreateTask apply: taking the
+// last responsible person off is refused and writes nothing. Its state and
+// reports stay.
+func (s *Service) UpdateTask(ctx context.Context, u *auth.User, id int64, version int, in TaskInput) (*Task, error) {
+	if err := mayManage(u); err != nil {
+		return nil, err
+	}
+	t, err := s.Task(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	if version == 0 {
+		version = t.Version
+	}
+	in.RegionCode, in.Year = t.RegionCode, t.Year
+	in, deadline, err := CheckTask(in)
+	if err != nil {
+		return nil, err
+	}
+	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE tasks SET category = $1, text = $2, lead_leader = $3, section = $4, responsible = $5, deadline = $6,
+			version = version + 1, updated_at = $7 WHERE id = $8 AND version = $9`,
+			in.Category, in.Text, in.LeadLeader, in.Section, in.Responsible, deadline, tx.Now, t.ID, version)
+		if err != nil {
+			return db.Normalize(err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return i18n.E(i18n.Conflict, "error.conflict")
+		}
+		before := *t
+		before.Reports = nil
+		_, err = s.Audit.Append(ctx, tx, audit.Event{Action: "task.update", ObjectType: objTask, ObjectID: idOf(t.ID), RegionCode: t.RegionCode,
+			Before: audit.JSON(before), After: audit.JSON(in)})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Task(ctx, u, id)
+}
+
 const taskColumns = `k.id, k.region_code, k.year, k.category, k.text, k.lead_leader, k.section, k.responsible, k.deadline, k.state, k.done_on, k.version,
 	(SELECT MAX(r.reported_on) FROM task_reports r WHERE r.task_id = k.id)`
 

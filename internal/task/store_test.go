@@ -173,6 +173,23 @@ func TestTasks(t *testing.T) {
 			t.Fatal(err)
 		}
 
+		// Taking the responsible persons off is refused too, and changes nothing.
+		edit := in
+		edit.Responsible = "、"
+		if _, err := s.UpdateTask(ctx, staff, k.ID, k.Version, edit); err == nil || err.(i18n.Problems).Field("responsible") == nil {
+			t.Fatalf("an edit without a responsible person: %v", err)
+		}
+		if got, _ := s.Task(ctx, staff, k.ID); got.Responsible != "齐敏、张科员" || got.Version != k.Version {
+			t.Fatalf("a refused edit changed the task: %+v", got)
+		}
+		edit.Responsible = "齐敏"
+		if k, err = s.UpdateTask(ctx, staff, k.ID, k.Version, edit); err != nil || k.Responsible != "齐敏" {
+			t.Fatalf("edit: %+v %v", k, err)
+		}
+		if _, err := s.UpdateTask(ctx, staff, k.ID, k.Version-1, edit); i18n.ErrorCode(err) != i18n.Conflict {
+			t.Fatalf("an edit of a stale version: %v", err)
+		}
+
 		// A report moves it on; done needs evidence.
 		if _, err := s.AddReport(ctx, staff, k.ID, task.ReportInput{Text: "已完成自查", Done: true}); err == nil || err.(i18n.Problems).Field("evidence") == nil {
 			t.Fatalf("done without evidence: %v", err)
