@@ -38,6 +38,8 @@ var routePolicy = map[string]string{
 	"GET /incubators":                                 "enterprise.view",
 	"GET /incubators/new":                             "incubator.manage",
 	"POST /incubators":                                "incubator.manage",
+	"GET /incubators/{id}/edit":                       "incubator.manage",
+	"POST /incubators/{id}":                           "incubator.manage",
 	"GET /incubators/{id}":                            "enterprise.view",
 	"POST /incubators/{id}/tenants":                   "incubator.manage",
 	"POST /incubators/tenants/{id}/exit":              "incubator.manage",

@@ -88,6 +88,22 @@ func TestIncubatorPages(t *testing.T) {
 		if code, b := get(staffC, loc); code != http.StatusOK || !strings.Contains(b, "江南大学食品学院") {
 			t.Fatalf("prospect not shown: %d", code)
 		}
+		// Recognised at provincial level: the record is corrected.
+		if code, b := get(staffC, loc+"/edit"); code != http.StatusOK || !strings.Contains(b, `value="阜阳徽清科技园运营有限公司"`) {
+			t.Fatalf("edit page: %d", code)
+		}
+		form.Set("level", "provincial")
+		form.Set("recognised_year", "2026")
+		form.Set("version", "1")
+		if code, to, _ := postForm(t, e, staffC, loc, form); code != http.StatusSeeOther || to != loc {
+			t.Fatalf("correct: %d %q", code, to)
+		}
+		if code, b := get(staffC, loc); code != http.StatusOK || !strings.Contains(b, "省级（2026）") {
+			t.Fatalf("corrected record: %d", code)
+		}
+		if code, _, _ := postForm(t, e, staffC, loc, form); code != http.StatusConflict {
+			t.Fatalf("a stale correction: %d", code)
+		}
 		// The enterprise user reads no incubator (its scope is its own enterprise).
 		if code, _ := get(entC, loc); code != http.StatusNotFound {
 			t.Errorf("the enterprise reads the incubator: %d", code)

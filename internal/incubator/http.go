@@ -42,26 +42,70 @@ func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
 	return h.Web.Render(w, r, "incubator/list.html", "nav.incubators", listPage{Items: items, Manage: CanManage(u)}, listCrumb)
 }
 
-type formPage struct{ Levels []Level }
+type formPage struct {
+	Levels []Level
+	ID     int64 // the incubator edited; 0 for a new one
+}
 
 func (h *Handlers) newIncubator(w http.ResponseWriter, r *http.Request) error {
-	return h.Web.RenderValues(w, r, "incubator/form.html", "incubator.new", formPage{Levels}, url.Values{"level": {string(None)}},
+	return h.Web.RenderValues(w, r, "incubator/form.html", "incubator.new", formPage{Levels: Levels}, url.Values{"level": {string(None)}},
 		listCrumb, web.Crumb{Key: "incubator.new"})
+}
+
+func inputOf(f url.Values) Input {
+	return Input{Name: f.Get("name"), OperatorName: f.Get("operator_name"), OperatorCode: f.Get("operator_code"), Level: Level(f.Get("level")),
+		Specialised: f.Get("specialised") != "", AreaM2: atoi(f.Get("area_m2")), TenantAreaM2: atoi(f.Get("tenant_area_m2")),
+		RecognisedYear: atoi(f.Get("recognised_year")), OperatingSince: f.Get("operating_since"), Note: f.Get("note")}
 }
 
 func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 	if err := web.ParseForm(w, r); err != nil {
 		return err
 	}
-	f := r.PostForm
-	in := Input{Name: f.Get("name"), OperatorName: f.Get("operator_name"), OperatorCode: f.Get("operator_code"), Level: Level(f.Get("level")),
-		Specialised: f.Get("specialised") != "", AreaM2: atoi(f.Get("area_m2")), TenantAreaM2: atoi(f.Get("tenant_area_m2")),
-		RecognisedYear: atoi(f.Get("recognised_year")), OperatingSince: f.Get("operating_since"), Note: f.Get("note")}
-	inc, err := h.Service.Create(r.Context(), web.UserFrom(r.Context()), in)
+	inc, err := h.Service.Create(r.Context(), web.UserFrom(r.Context()), inputOf(r.PostForm))
 	if err != nil {
-		return h.Web.RenderForm(w, r, "incubator/form.html", "incubator.new", formPage{Levels}, err, listCrumb, web.Crumb{Key: "incubator.new"})
+		return h.Web.RenderForm(w, r, "incubator/form.html", "incubator.new", formPage{Levels: Levels}, err, listCrumb, web.Crumb{Key: "incubator.new"})
 	}
 	return h.Web.Redirect(w, r, "/incubators/"+idOf(inc.ID), "incubator.saved")
+}
+
+func (h *Handlers) edit(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.IntParam(r, "id")
+	if err != nil {
+		return err
+	}
+	inc, err := h.Service.Get(r.Context(), web.UserFrom(r.Context()), id)
+	if err != nil {
+		return err
+	}
+	v := url.Values{"name": {inc.Name}, "operator_name": {inc.OperatorName}, "operator_code": {inc.OperatorCode}, "level": {string(inc.Level)},
+		"area_m2": {strconv.Itoa(inc.AreaM2)}, "tenant_area_m2": {strconv.Itoa(inc.TenantAreaM2)}, "note": {inc.Note},
+		"version": {strconv.Itoa(inc.Version)}}
+	if inc.Specialised {
+		v.Set("specialised", "1")
+	}
+	if inc.RecognisedYear != 0 {
+		v.Set("recognised_year", strconv.Itoa(inc.RecognisedYear))
+	}
+	if !inc.OperatingSince.IsZero() {
+		v.Set("operating_since", inc.OperatingSince.String())
+	}
+	return h.Web.RenderValues(w, r, "incubator/form.html", "incubator.edit", formPage{Levels: Levels, ID: id}, v,
+		listCrumb, web.Crumb{Key: "incubator.edit"})
+}
+
+func (h *Handlers) update(w http.ResponseWriter, r *http.Request) error {
+	if err := web.ParseForm(w, r); err != nil {
+		return err
+	}
+	id, err := web.IntParam(r, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := h.Service.Update(r.Context(), web.UserFrom(r.Context()), id, atoi(r.PostForm.Get("version")), inputOf(r.PostForm)); err != nil {
+		return h.Web.RenderForm(w, r, "incubator/form.html", "incubator.edit", formPage{Levels: Levels, ID: id}, err, listCrumb, web.Crumb{Key: "incubator.edit"})
+	}
+	return h.Web.Redirect(w, r, "/incubators/"+idOf(id), "incubator.updated")
 }
 
 type showPage struct {

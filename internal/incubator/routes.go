@@ -25,6 +25,8 @@ func (h *Handlers) Routes(rs *web.Routes) {
 	rs.Page("GET /incubators/new", auth.PermIncubatorManage, h.newIncubator)
 	rs.Page("POST /incubators", auth.PermIncubatorManage, h.create)
 	rs.Page("GET /incubators/{id}", auth.PermEnterpriseView, h.show)
+	rs.Page("GET /incubators/{id}/edit", auth.PermIncubatorManage, h.edit)
+	rs.Page("POST /incubators/{id}", auth.PermIncubatorManage, h.update)
 	rs.Page("POST /incubators/{id}/tenants", auth.PermIncubatorManage, h.addTenant)
 	rs.Page("POST /incubators/tenants/{id}/exit", auth.PermIncubatorManage, h.exitTenant)
 	rs.Page("POST /incubators/{id}/years", auth.PermIncubatorManage, h.saveYear)

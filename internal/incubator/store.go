@@ -180,6 +180,44 @@ func (s *Service) Create(ctx context.Context, u *auth.User, in Input) (*Incubato
 	if err := mayManage(u); err != nil {
 		return nil, err
 	}
+	in, since, err := s.check(ctx, u, in)
+	if err != nil {
+		return nil, err
+	}
+	var id int64
+	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
+		var recognised any
+		if in.RecognisedYear != 0 {
+			recognised = in.RecognisedYear
+		}
+		err := tx.QueryRowContext(ctx, `INSERT INTO incubators (region_code, name, operator_name, operator_code, level, specialised, area_m2,
+			tenant_area_m2, recognised_year, operating_since, note, created_by, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id`,
+			in.RegionCode, in.Name, in.OperatorName, in.OperatorCode, in.Level, in.Specialised, in.AreaM2, in.TenantAreaM2,
+			recognised, since, in.Note, u.ID, tx.Now).Scan(&id)
+		if db.IsUnique(err) {
+			return i18n.FieldError("name", "incubator.duplicate")
+		}
+		if err != nil {
+			return db.Normalize(err)
+		}
+		inc, err := s.get(ctx, tx, u, id, false)
+		if err != nil {
+			return err
+		}
+		_, err = s.Audit.Append(ctx, tx, audit.Event{Action: "incubator.create", ObjectType: objIncubator, ObjectID: idOf(id),
+			RegionCode: in.RegionCode, After: audit.JSON(inc)})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Get(ctx, u, id)
+}
+
+// check validates an incubator's input and returns it cleaned, with the
+// day it started operating.
+func (s *Service) check(ctx context.Context, u *auth.User, in Input) (Input, calendar.Date, error) {
 	var p i18n.Problems
 	if in.RegionCode = clean(in.RegionCode); in.RegionCode == "" {
 		in.RegionCode = u.RegionCode
@@ -230,32 +268,52 @@ func (s *Service) Create(ctx context.Context, u *auth.User, in Input) (*Incubato
 	if in.Note = clean(in.Note); tooLong(in.Note, 2000) {
 		p.Add("note", "error.too_long", 2000)
 	}
-	if err := p.Err(); err != nil {
+	return in, since, p.Err()
+}
+
+// Update corrects an incubator's record at version (the one the form was
+// read at; 0 takes the current) — e.g. its level once recognised. The same
+// checks as Create apply; its district stays.
+func (s *Service) Update(ctx context.Context, u *auth.User, id int64, version int, in Input) (*Incubator, error) {
+	if err := mayManage(u); err != nil {
 		return nil, err
 	}
-	var id int64
-	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+	before, err := s.get(ctx, s.DB, u, id, false)
+	if err != nil {
+		return nil, err
+	}
+	if version == 0 {
+		version = before.Version
+	}
+	in.RegionCode = before.RegionCode
+	in, since, err := s.check(ctx, u, in)
+	if err != nil {
+		return nil, err
+	}
+	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
 		var recognised any
 		if in.RecognisedYear != 0 {
 			recognised = in.RecognisedYear
 		}
-		err := tx.QueryRowContext(ctx, `INSERT INTO incubators (region_code, name, operator_name, operator_code, level, specialised, area_m2,
-			tenant_area_m2, recognised_year, operating_since, note, created_by, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id`,
-			in.RegionCode, in.Name, in.OperatorName, in.OperatorCode, in.Level, in.Specialised, in.AreaM2, in.TenantAreaM2,
-			recognised, since, in.Note, u.ID, tx.Now).Scan(&id)
+		res, err := tx.ExecContext(ctx, `UPDATE incubators SET name = $1, operator_name = $2, operator_code = $3, level = $4, specialised = $5,
+			area_m2 = $6, tenant_area_m2 = $7, recognised_year = $8, operating_since = $9, note = $10, version = version + 1, updated_at = $11
+			WHERE id = $12 AND version = $13`, in.Name, in.OperatorName, in.OperatorCode, in.Level, in.Specialised, in.AreaM2, in.TenantAreaM2,
+			recognised, since, in.Note, tx.Now, id, version)
 		if db.IsUnique(err) {
 			return i18n.FieldError("name", "incubator.duplicate")
 		}
 		if err != nil {
 			return db.Normalize(err)
 		}
-		inc, err := s.get(ctx, tx, u, id, false)
+		if n, _ := res.RowsAffected(); n == 0 {
+			return i18n.E(i18n.Conflict, "error.conflict")
+		}
+		after, err := s.get(ctx, tx, u, id, false)
 		if err != nil {
 			return err
 		}
-		_, err = s.Audit.Append(ctx, tx, audit.Event{Action: "incubator.create", ObjectType: objIncubator, ObjectID: idOf(id),
-			RegionCode: in.RegionCode, After: audit.JSON(inc)})
+		_, err = s.Audit.Append(ctx, tx, audit.Event{Action: "incubator.update", ObjectType: objIncubator, ObjectID: idOf(id),
+			RegionCode: before.RegionCode, Before: audit.JSON(before), After: audit.JSON(after)})
 		return err
 	})
 	if err != nil {

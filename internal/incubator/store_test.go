@@ -129,6 +129,24 @@ func TestIncubatorRegistry(t *testing.T) {
 			t.Fatalf("finance lists %d (%v)", len(list), err)
 		}
 
+		// Recognised at provincial level: the record is corrected at its version.
+		up := good
+		up.Level, up.RecognisedYear, up.TenantAreaM2 = incubator.Provincial, 2026, 12001
+		if _, err := s.Update(ctx, staff, inc.ID, inc.Version, up); !slices.Equal(fields(err), []string{"tenant_area_m2"}) {
+			t.Fatalf("a bad correction: %v", err)
+		}
+		up.TenantAreaM2 = 9600
+		if _, err := s.Update(ctx, other, inc.ID, inc.Version, up); i18n.ErrorCode(err) != i18n.NotFound {
+			t.Fatalf("another district corrects it: %v", err)
+		}
+		upd, err := s.Update(ctx, staff, inc.ID, inc.Version, up)
+		if err != nil || upd.Level != incubator.Provincial || upd.RecognisedYear != 2026 || upd.Version != inc.Version+1 {
+			t.Fatalf("corrected %+v (%v)", upd, err)
+		}
+		if _, err := s.Update(ctx, staff, inc.ID, inc.Version, up); i18n.ErrorCode(err) != i18n.Conflict {
+			t.Fatalf("a correction of a stale version: %v", err)
+		}
+
 		// Tenants: a registered enterprise is linked and named by its code;
 		// one established 26 months before entry is kept but not counted;
 		// one that entered in January 2022 is in its 49th month.
@@ -191,8 +209,8 @@ func TestIncubatorRegistry(t *testing.T) {
 		if len(got.Prospects) != 1 || got.Prospects[0].Status != "negotiating" || got.Prospects[0].Contact != "陈院长 0558-1234567" {
 			t.Fatalf("prospects %+v", got.Prospects)
 		}
-		if n := count(t, d, `SELECT COUNT(*) FROM audit_events WHERE action LIKE 'incubator.%'`); n != 7 {
-			t.Errorf("%d audit events, want 7 (create, 3 tenants, exit, 2 prospects)", n)
+		if n := count(t, d, `SELECT COUNT(*) FROM audit_events WHERE action LIKE 'incubator.%'`); n != 8 {
+			t.Errorf("%d audit events, want 8 (create, update, 3 tenants, exit, 2 prospects)", n)
 		}
 	})
 }
