@@ -14,6 +14,7 @@ import (
 	"kejiju/internal/db/dbtest"
 	"kejiju/internal/enterprise"
 	"kejiju/internal/task"
+	"kejiju/internal/voucher"
 	"kejiju/internal/xlsx"
 )
 
@@ -155,6 +156,9 @@ func TestTaskPages(t *testing.T) {
 		if code, b := get(finC, "/tasks/overdue"); code != http.StatusOK || !strings.Contains(b, fmt.Sprintf(`data-testid="overdue-%d"`, id)) || strings.Contains(b, "开展廉政警示教育") {
 			t.Fatalf("overdue list: %d", code)
 		}
+		if code, out := apiDo(t, e, "GET", "/api/v1/tasks?overdue=1", e.token("finance"), ""); code != http.StatusOK || len(out["items"].([]any)) != 1 {
+			t.Fatalf("API overdue tasks: %d %v", code, out)
+		}
 		if code, b := get(staffC, "/"); code != http.StatusOK || !strings.Contains(b, "逾期未完成任务") || !strings.Contains(b, "/tasks/overdue") {
 			t.Fatalf("home page reminder: %d", code)
 		}
@@ -197,6 +201,73 @@ func TestTaskPages(t *testing.T) {
 		}
 		if code, _ := get(entC, "/tasks"); code != http.StatusForbidden {
 			t.Fatalf("the enterprise reads the tasks: %d", code)
+		}
+	})
+}
+
+// TestTargetMetrics runs every whitelisted metric on the engine as wired:
+// each query answers, and the ones fed here move — a voucher issued, a
+// visit logged, a 高企 application filed — while the others stay at 0.
+func TestTargetMetrics(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		w := newVoucherWorld(t, d)
+		e, a := w.e, w.a
+		for _, k := range task.MetricKeys {
+			if _, err := a.Tasks.CreateTarget(ctx, w.staff, task.TargetInput{Year: 2026, Title: k, Planned: 1, Metric: k}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		values := func() map[string]int64 {
+			t.Helper()
+			ts, err := a.Tasks.Targets(ctx, w.staff, 2026)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := map[string]int64{}
+			for _, tg := range ts {
+				out[tg.Metric] = tg.Achieved
+			}
+			return out
+		}
+		for k, v := range values() {
+			if v != 0 {
+				t.Errorf("%s is %d before anything happened", k, v)
+			}
+		}
+		b, err := a.Vouchers.CreateBatch(ctx, w.staff, voucher.BatchInput{Year: 2026, Title: "2026年第一批科技创新券", Budget: "100万元",
+			RateBP: 3500, EnterpriseCap: "20万元", ClaimCap: "5万元", ValidFrom: "2026-01-01", ValidTo: "2026-12-31", Services: []string{"检验检测"},
+			Providers: []voucher.Provider{{CreditCode: university, Name: "某大学"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := a.Vouchers.Apply(ctx, w.ent, b.ID, voucher.ApplyInput{Face: "100000"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := values()[task.MetricVouchersIssued]; got != 0 {
+			t.Fatalf("an application counts as issued: %d", got)
+		}
+		if _, err := a.Vouchers.Issue(ctx, w.staff, v.ID); err != nil {
+			t.Fatal(err)
+		}
+		if code, out := apiDo(t, e, "POST", "/api/v1/visits", e.token("staff"), fmt.Sprintf(`{"date":"2026-02-26","enterprise_id":%d,"topics":"研发投入"}`, w.en.ID)); code != http.StatusCreated {
+			t.Fatalf("visit: %d %v", code, out)
+		}
+		if code, _, b := postForm(t, e, e.client("staff"), fmt.Sprintf("/hightech/enterprises/%d/applications", w.en.ID), url.Values{"year": {"2026"}, "batch": {"1"}}); code != http.StatusSeeOther {
+			t.Fatalf("hte application: %d %s", code, b)
+		}
+		want := map[string]int64{task.MetricHTERecognised: 0, task.MetricHTEApplied: 1, task.MetricCultivated: 0, task.MetricVouchersIssued: 1,
+			task.MetricProjectsSigned: 0, task.MetricVisits: 1}
+		if got := values(); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("metrics %v, want %v", got, want)
+		}
+		// Next year counts none of it.
+		if _, err := a.Tasks.CreateTarget(ctx, w.staff, task.TargetInput{Year: 2027, Title: "2027", Planned: 1, Metric: task.MetricVouchersIssued}); err != nil {
+			t.Fatal(err)
+		}
+		if ts, err := a.Tasks.Targets(ctx, w.staff, 2027); err != nil || ts[0].Achieved != 0 {
+			t.Fatalf("2027 vouchers: %v (%v)", ts, err)
 		}
 	})
 }
