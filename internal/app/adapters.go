@@ -17,6 +17,7 @@ import (
 	"kejiju/internal/incubator"
 	"kejiju/internal/program"
 	"kejiju/internal/region"
+	"kejiju/internal/report"
 	"kejiju/internal/review"
 	"kejiju/internal/subsidy"
 	"kejiju/internal/task"
@@ -269,54 +270,62 @@ func (a incubatorEnterprises) ByCode(ctx context.Context, u *auth.User, code str
 	return e.ID, e.Name, nil
 }
 
-// taskMetrics answers the whitelisted metrics of annual targets with
-// queries over the other areas' tables, counting the rows in scope (the
-// target's district). Each key is one fixed query; nothing of the key
-// reaches the SQL.
-type taskMetrics struct{ d *db.DB }
+// taskMetrics answers the whitelisted metrics of annual targets. Where the
+// dashboard has the same figure the metric is that measure's count of
+// records for the year (so a target and the dashboard never disagree, and
+// the target links to the records); "cultivated" — enterprises in the pool
+// at any time of the year — is its own query. Each key is one fixed query;
+// nothing of the key reaches the SQL.
+type taskMetrics struct {
+	d       *db.DB
+	catalog *report.Catalog
+}
 
-var _ task.Metrics = taskMetrics{}
+var (
+	_ task.Metrics = taskMetrics{}
+	_ task.Sources = taskMetrics{}
+)
+
+// taskMeasures maps metrics to the dashboard's measures.
+var taskMeasures = map[string]string{
+	task.MetricHTERecognised:  "hte.recognized",
+	task.MetricHTEApplied:     "hte.applied",
+	task.MetricVouchersIssued: "vouchers.issued",
+	task.MetricProjectsSigned: "projects.signed",
+	task.MetricVisits:         "visits",
+}
+
+func yearPeriod(year int) report.Period {
+	return report.Period{From: calendar.Date{Year: year, Month: time.January, Day: 1}, To: calendar.Date{Year: year, Month: time.December, Day: 31}}
+}
 
 func (m taskMetrics) Value(ctx context.Context, key string, year int, sc auth.Scope) (int64, error) {
-	first, last := calendar.Date{Year: year, Month: time.January, Day: 1}, calendar.Date{Year: year, Month: time.December, Day: 31}
-	// Instants of the year in China, for timestamp columns (stored in UTC).
-	from := time.Date(year, time.January, 1, 0, 0, 0, 0, calendar.Shanghai).UTC()
-	to := time.Date(year+1, time.January, 1, 0, 0, 0, 0, calendar.Shanghai).UTC()
-	var q string
-	var args []any
-	inScope := func(region, enterprise string) string {
-		return sc.Where(auth.Columns{Region: region, Enterprise: enterprise}, &args)
+	p := yearPeriod(year)
+	if name, ok := taskMeasures[key]; ok {
+		ms, err := m.catalog.Get(name)
+		if err != nil {
+			return 0, err
+		}
+		rs, err := ms.Records(ctx, m.d, sc, p)
+		return int64(len(rs)), err
 	}
-	switch key {
-	case task.MetricHTERecognised:
-		// A recognition puts the certificate of its year on the enterprise
-		// (hightech Decide → enterprise AddCertificateTx).
-		args = []any{enterprise.KindHTE, year}
-		q = `SELECT COUNT(DISTINCT s.enterprise_id) FROM enterprise_statuses s JOIN enterprises e ON e.id = s.enterprise_id
-			WHERE s.kind = $1 AND s.year = $2 AND ` + inScope("e.region_code", "e.id")
-	case task.MetricHTEApplied:
-		args = []any{year, hightech.StatusWithdrawn}
-		q = `SELECT COUNT(*) FROM hte_applications h JOIN enterprises e ON e.id = h.enterprise_id
-			WHERE h.year = $1 AND h.status <> $2 AND ` + inScope("e.region_code", "e.id")
-	case task.MetricCultivated:
-		args = []any{last, first}
-		q = `SELECT COUNT(DISTINCT p.enterprise_id) FROM cultivation_pool p JOIN enterprises e ON e.id = p.enterprise_id
-			WHERE p.entered_on <= $1 AND (p.exited_on IS NULL OR p.exited_on >= $2) AND ` + inScope("e.region_code", "e.id")
-	case task.MetricVouchersIssued:
-		args = []any{from, to}
-		q = `SELECT COUNT(*) FROM vouchers v WHERE v.issued_at >= $1 AND v.issued_at < $2 AND ` + inScope("v.region_code", "v.enterprise_id")
-	case task.MetricProjectsSigned:
-		args = []any{first, last}
-		q = `SELECT COUNT(*) FROM program_applications a WHERE a.signed_on >= $1 AND a.signed_on <= $2 AND ` + inScope("a.region_code", "a.enterprise_id")
-	case task.MetricVisits:
-		args = []any{first, last}
-		q = `SELECT COUNT(*) FROM visits v WHERE v.visit_date >= $1 AND v.visit_date <= $2 AND ` + inScope("v.region_code", "v.enterprise_id")
-	default:
+	if key != task.MetricCultivated {
 		return 0, i18n.FieldError("metric", "task.bad_metric")
 	}
+	args := []any{p.To, p.From}
+	cond := sc.Where(auth.Columns{Region: "e.region_code", Enterprise: "e.id"}, &args)
 	var n int64
-	if err := m.d.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
-		return 0, db.Normalize(err)
+	err := m.d.QueryRowContext(ctx, `SELECT COUNT(DISTINCT c.enterprise_id) FROM cultivation_pool c JOIN enterprises e ON e.id = c.enterprise_id
+		WHERE c.entered_on <= $1 AND (c.exited_on IS NULL OR c.exited_on >= $2) AND `+cond, args...).Scan(&n)
+	return n, db.Normalize(err)
+}
+
+// Source links a metric to the dashboard's list of the records it counts.
+func (m taskMetrics) Source(key string, year int) string {
+	name, ok := taskMeasures[key]
+	if !ok {
+		return ""
 	}
-	return n, nil
+	p := yearPeriod(year)
+	return "/dashboard/figures/" + name + "?from=" + p.From.String() + "&to=" + p.To.String()
 }

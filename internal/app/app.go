@@ -133,7 +133,11 @@ func New(cfg Config, d *db.DB, log *slog.Logger) (*App, error) {
 	a.Vouchers = &voucher.Service{DB: d, Audit: lg, Enterprises: voucherEnterprises{a.Enterprises}}
 	a.Subsidies = &subsidy.Service{DB: d, Audit: lg, Enterprises: subsidyEnterprises{a.Enterprises}}
 	a.Incubators = &incubator.Service{DB: d, Audit: lg, Enterprises: incubatorEnterprises{a.Enterprises}}
-	a.Tasks = &task.Service{DB: d, Audit: lg, Metrics: taskMetrics{d}}
+	measures, err := report.NewCatalog(Measures()...)
+	if err != nil {
+		return nil, err
+	}
+	a.Tasks = &task.Service{DB: d, Audit: lg, Metrics: taskMetrics{d: d, catalog: measures}}
 	a.schedule()
 	if err := a.Auth.LoadPolicy(context.Background()); err != nil {
 		return nil, err

@@ -90,8 +90,17 @@ func TestTargetMovesWithRecognition(t *testing.T) {
 		}
 		b := body(t, resp)
 		if resp.StatusCode != http.StatusOK || !strings.Contains(b, fmt.Sprintf(`data-testid="achieved-%d">2 家`, hte.ID)) ||
-			!strings.Contains(b, fmt.Sprintf(`data-testid="met-%d"`, hte.ID)) {
+			!strings.Contains(b, fmt.Sprintf(`data-testid="met-%d"`, hte.ID)) ||
+			!strings.Contains(b, `href="/dashboard/figures/hte.recognized?from=2026-01-01&amp;to=2026-12-31"`) {
 			t.Fatalf("targets page: %d", resp.StatusCode)
+		}
+		// The records behind the figure: the two recognised enterprises.
+		resp, err = staffC.Get(e.srv.URL + "/dashboard/figures/hte.recognized?from=2026-01-01&to=2026-12-31")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b := body(t, resp); resp.StatusCode != http.StatusOK || !strings.Contains(b, w.en.Name) || !strings.Contains(b, second.Name) || strings.Contains(b, third.Name) {
+			t.Fatalf("the records of the target: %d", resp.StatusCode)
 		}
 	})
 }

@@ -17,8 +17,8 @@ import (
 // The metric keys a target may be bound to: each names a query the app
 // provides (see Metrics). A target without a metric is kept by hand.
 const (
-	MetricHTERecognised  = "hte_recognised"  // enterprises recognised 高新技术企业 in the year (certificate year)
-	MetricHTEApplied     = "hte_applied"     // 高企 applications filed for the year
+	MetricHTERecognised  = "hte_recognised"  // 高企 applications decided 认定 in the year
+	MetricHTEApplied     = "hte_applied"     // 高企 applications filed in the year (not withdrawn)
 	MetricCultivated     = "cultivated"      // enterprises in the 高企 cultivation pool at any time of the year
 	MetricVouchersIssued = "vouchers_issued" // innovation vouchers issued in the year
 	MetricProjectsSigned = "projects_signed" // district plan project contracts signed in the year

@@ -32,6 +32,12 @@ type Metrics interface {
 	Value(ctx context.Context, key string, year int, scope auth.Scope) (int64, error)
 }
 
+// Sources, when the Metrics also implement it, links a metric to the list
+// of the records it counts (shown beside the achieved value).
+type Sources interface {
+	Source(key string, year int) string
+}
+
 // Service keeps targets and responsibility tasks: reads through the
 // caller's data scope, every change in one transaction with its audit
 // event. PermTaskManage changes, PermTaskView reads.
@@ -96,6 +102,8 @@ type Target struct {
 	Note        string   `json:"note"`
 	Achieved    int64    `json:"achieved"`
 	Progress    Progress `json:"progress"`
+	// Source is the page listing the records a metric counts ("" if none).
+	Source string `json:"source,omitempty"`
 }
 
 // TargetInput is a target as typed.
@@ -177,6 +185,9 @@ func (s *Service) measure(ctx context.Context, t *Target) error {
 			return err
 		}
 		t.Achieved = v
+		if src, ok := s.Metrics.(Sources); ok {
+			t.Source = src.Source(t.Metric, t.Year)
+		}
 	}
 	t.Progress = ProgressOf(t.Planned, t.Achieved)
 	return nil
