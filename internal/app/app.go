@@ -25,6 +25,7 @@ import (
 	"kejiju/internal/event"
 	"kejiju/internal/hightech"
 	"kejiju/internal/ident"
+	"kejiju/internal/incubator"
 	"kejiju/internal/jobs"
 	"kejiju/internal/ledger"
 	"kejiju/internal/poverty"
@@ -34,6 +35,7 @@ import (
 	"kejiju/internal/report"
 	"kejiju/internal/review"
 	"kejiju/internal/subsidy"
+	"kejiju/internal/task"
 	"kejiju/internal/visit"
 	"kejiju/internal/voucher"
 	"kejiju/internal/web"
@@ -83,6 +85,11 @@ type App struct {
 	Poverty     *poverty.Service
 	Events      *event.Service
 	Quake       *quake.Service
+	Incubators  *incubator.Service
+	Tasks       *task.Service
+	// Figures are the measures of the bureau's work (see Measures) that the
+	// dashboard, the half-year summary and the targets count.
+	Figures *report.Catalog
 }
 
 // Open opens and migrates the database and builds the services (no web
@@ -137,6 +144,11 @@ func New(cfg Config, d *db.DB, log *slog.Logger) (*App, error) {
 	a.Poverty = &poverty.Service{DB: d, Audit: lg, Keys: keys}
 	a.Events = &event.Service{DB: d, Audit: lg, Regions: a.Regions}
 	a.Quake = &quake.Service{DB: d, Audit: lg, Regions: a.Regions, Trainings: quakeTrainings{a.Events}}
+	a.Incubators = &incubator.Service{DB: d, Audit: lg, Enterprises: incubatorEnterprises{a.Enterprises}}
+	if a.Figures, err = report.NewCatalog(Measures()...); err != nil {
+		return nil, err
+	}
+	a.Tasks = &task.Service{DB: d, Audit: lg, Metrics: taskMetrics{d: d, catalog: a.Figures}}
 	a.schedule()
 	if err := a.Auth.LoadPolicy(context.Background()); err != nil {
 		return nil, err
@@ -199,14 +211,20 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 	nav = append(nav, ledger.Nav()...)
 	tmpls = append(tmpls, ledger.Templates())
 
-	catalog, err := report.NewCatalog(Measures()...)
-	if err != nil {
-		return nil, err
-	}
-	rep := &report.Handlers{DB: a.DB, Catalog: catalog, Bureau: a.Config.BureauName}
+	rep := &report.Handlers{DB: a.DB, Catalog: a.Figures, Bureau: a.Config.BureauName}
 	rep.Routes(routes)
 	nav = append(nav, report.Nav()...)
 	tmpls = append(tmpls, report.Templates())
+
+	inc := &incubator.Handlers{Service: a.Incubators}
+	inc.Routes(routes)
+	nav = append(nav, incubator.Nav()...)
+	tmpls = append(tmpls, incubator.Templates())
+
+	tsk := &task.Handlers{Service: a.Tasks}
+	tsk.Routes(routes)
+	nav = append(nav, task.Nav()...)
+	tmpls = append(tmpls, task.Templates())
 
 	vis := &visit.Handlers{Service: &visit.Service{DB: a.DB, Audit: a.Audit, Enterprises: visitEnterprises{ent.Service}, Calendar: a.Calendar}, Regions: a.Regions}
 	vis.Routes(routes)
@@ -238,9 +256,9 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	adm.Web, ent.Web, ht.Web, vis.Web, prog.Web, rev.Web, aw.Web, vou.Web, sub.Web, fin.Web, rep.Web, pov.Web = s, s, s, s, s, s, s, s, s, s, s, s
+	adm.Web, ent.Web, ht.Web, vis.Web, prog.Web, rev.Web, aw.Web, vou.Web, sub.Web = s, s, s, s, s, s, s, s, s
+	fin.Web, rep.Web, pov.Web, evt.Web, qk.Web, inc.Web, tsk.Web = s, s, s, s, s, s, s
 	a.Web = s
-	evt.Web, qk.Web = s, s
 	return s, nil
 }
 
@@ -340,6 +358,15 @@ func (a *App) figures(ent *enterprise.Service) func(ctx context.Context, u *auth
 		if err != nil {
 			return nil, err
 		}
-		return []web.Figure{{Key: "home.card.enterprises", Value: strconv.Itoa(n), Href: "/enterprises"}}, nil
+		figs := []web.Figure{{Key: "home.card.enterprises", Value: strconv.Itoa(n), Href: "/enterprises"}}
+		if u.Can(auth.PermTaskView) {
+			// The overdue reminder: responsibility tasks past their deadline and not done.
+			n, err := a.Tasks.OverdueCount(ctx, u)
+			if err != nil {
+				return nil, err
+			}
+			figs = append(figs, web.Figure{Key: "home.card.tasks_overdue", Value: strconv.Itoa(n), Href: "/tasks/overdue"})
+		}
+		return figs, nil
 	}
 }

@@ -8,10 +8,14 @@ import (
 	"kejiju/internal/calendar"
 	"kejiju/internal/enterprise"
 	"kejiju/internal/event"
+	"kejiju/internal/hightech"
+	"kejiju/internal/ident"
+	"kejiju/internal/incubator"
 	"kejiju/internal/money"
 	"kejiju/internal/quake"
 	"kejiju/internal/region"
 	"kejiju/internal/subsidy"
+	"kejiju/internal/task"
 	"kejiju/internal/voucher"
 	"kejiju/internal/xlsx"
 )
@@ -84,7 +88,143 @@ func (a *App) seedDemo(ctx context.Context, director *auth.User) error {
 	if err := a.seedPoverty(ctx, director); err != nil {
 		return err
 	}
-	return a.seedField(ctx, director)
+	if err := a.seedField(ctx, director); err != nil {
+		return err
+	}
+	if err := a.seedIncubator(ctx, director, this); err != nil {
+		return err
+	}
+	return a.seedTasks(ctx, director, this)
+}
+
+// demoCreditCode makes a credit code of the demo district from the first
+// 8 characters of an organisation code, with both check characters.
+func demoCreditCode(org8 string) string {
+	o, err := ident.OrgCodeCheckChar(org8)
+	if err != nil {
+		panic(err) // the demo's own constants
+	}
+	first17 := "91341203" + org8 + string(o)
+	c, err := ident.CreditCodeCheckChar(first17)
+	if err != nil {
+		panic(err)
+	}
+	return first17 + string(c)
+}
+
+// seedIncubator registers the 徽清科技园 incubator: five tenants (three of
+// them registered enterprises, one established too long before entering to
+// count, one graduated), the statistics of the last two years graded, and
+// two prospects of the city innovation centre's 招商.
+func (a *App) seedIncubator(ctx context.Context, director *auth.User, year int) error {
+	s := a.Incubators
+	inc, err := s.Create(ctx, director, incubator.Input{Name: "徽清科技园科技企业孵化器", OperatorName: "阜阳徽清科技园运营管理有限公司",
+		OperatorCode: demoCreditCode("MA2XHQ01"), Level: incubator.City, AreaM2: 12000, TenantAreaM2: 9000,
+		RecognisedYear: year - 2, OperatingSince: fmt.Sprintf("%d-05-01", year-4), Note: "争取通过省级科技孵化器认定"})
+	if err != nil {
+		return err
+	}
+	tenants := []incubator.TenantInput{
+		{CreditCode: enterprise.SampleCode(demoFirst + 20), EnteredOn: fmt.Sprintf("%d-03-01", year-2)},
+		{CreditCode: enterprise.SampleCode(demoFirst + 21), EnteredOn: fmt.Sprintf("%d-09-15", year-1)},
+		{CreditCode: enterprise.SampleCode(demoFirst + 22), EnteredOn: fmt.Sprintf("%d-01-10", year-1)},
+		{Name: "阜阳智造电子科技有限公司", CreditCode: demoCreditCode("MA2XHQ02"), EstablishedOn: fmt.Sprintf("%d-01-01", year-4),
+			EnteredOn: fmt.Sprintf("%d-07-01", year-1)},
+		{Name: "颍东生物医药研发有限公司", CreditCode: demoCreditCode("MA2XHQ03"), EstablishedOn: fmt.Sprintf("%d-06-01", year-3),
+			EnteredOn: fmt.Sprintf("%d-08-01", year-3), LongField: true},
+	}
+	var graduate int64
+	for i, in := range tenants {
+		t, err := s.AddTenant(ctx, director, inc.ID, in)
+		if err != nil {
+			return fmt.Errorf("app: demo tenant %d: %w", i+1, err)
+		}
+		if i == 0 {
+			graduate = t.ID
+		}
+	}
+	if _, err := s.ExitTenant(ctx, director, graduate, fmt.Sprintf("%d-12-20", year-1), true); err != nil {
+		return err
+	}
+	const wan = 1_000_000 // fen
+	for _, f := range []incubator.Figures{
+		{Year: year - 2, Tenants: 38, NewTenants: 12, Graduates: 3, GraduatesTotal: 9, Staff: 9, StaffProfessional: 7, Mentors: 4,
+			Fund: 300 * wan, TenantsFinanced: 4, FundCases: 2, TenantsPatent: 15, TenantsValidIP: 10, TenantsGrown: 8, Services: 46,
+			ServiceIncome: 60 * wan, TotalIncome: 260 * wan, StatisticsReported: true},
+		{Year: year - 1, Tenants: 45, NewTenants: 10, Graduates: 4, GraduatesTotal: 13, Staff: 10, StaffProfessional: 8, Mentors: 5,
+			Fund: 500 * wan, TenantsFinanced: 7, FundCases: 3, TenantsPatent: 20, TenantsValidIP: 14, TenantsGrown: 12, Services: 58,
+			ServiceIncome: 90 * wan, TotalIncome: 300 * wan, StatisticsReported: true},
+	} {
+		if err := s.SaveYear(ctx, director, inc.ID, f); err != nil {
+			return err
+		}
+		if _, err := s.Assess(ctx, director, inc.ID, f.Year, "演示数据"); err != nil {
+			return err
+		}
+	}
+	for _, p := range []incubator.Prospect{
+		{Name: "江南大学功能性食品研究中心（筹）", Kind: "institute", Contact: "陈教授", Status: "negotiating", Note: "与国顺药业等4家企业对接后提出"},
+		{Name: "阜阳光正新材料科技有限公司", Kind: "tech_sme", Contact: "刘总 0558-2200000", Status: "contacted"},
+	} {
+		if _, err := s.SaveProspect(ctx, director, inc.ID, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// seedTasks sets this year's targets of the half-year report's plan
+// (高企 recognised ≥ 2 and 10 cultivated, measured by the system; one
+// provincial engineering research centre, kept by hand), puts three demo
+// enterprises in the cultivation pool, and decomposes four party-conduct
+// tasks: one done with its evidence, one in progress, two open.
+func (a *App) seedTasks(ctx context.Context, director *auth.User, year int) error {
+	for _, in := range []task.TargetInput{
+		{Year: year, Title: "高新技术企业通过认定", Unit: "家", Planned: 2, Metric: task.MetricHTERecognised, Section: "高新科"},
+		{Year: year, Title: "培育高新技术企业", Unit: "家", Planned: 10, Metric: task.MetricCultivated, Section: "高新科"},
+		{Year: year, Title: "申报省级工程技术研究中心", Unit: "家", Planned: 1, Section: "高新科"},
+	} {
+		if _, err := a.Tasks.CreateTarget(ctx, director, in); err != nil {
+			return err
+		}
+	}
+	ht := &hightech.Service{DB: a.DB, Audit: a.Audit, Enterprises: hightechEnterprises{a.Enterprises}}
+	for i := range 3 {
+		id, _, err := a.Enterprises.Lookup(ctx, enterprise.SampleCode(demoFirst+i))
+		if err != nil {
+			return err
+		}
+		if err := ht.EnterPool(ctx, director, id, calendar.Date{Year: year - 1, Month: 11, Day: 10 + i}, "研发投入占比高，成长性好"); err != nil {
+			return err
+		}
+	}
+	rows := []task.TaskInput{
+		{Category: "主体责任", Text: "制订下发年度党风廉政建设和反腐败主要工作任务分解表，将制度细化、工作量化，责任落实到人", LeadLeader: "王局长",
+			Section: "办公室", Responsible: "张三", Deadline: fmt.Sprintf("%d-03-31", year)},
+		{Category: "主体责任", Text: "认真学习贯彻2个《准则》3个《条例》，开展“两学一做”学习教育", LeadLeader: "王局长",
+			Section: "机关党支部", Responsible: "张三、李会计", Deadline: fmt.Sprintf("%d-06-30", year)},
+		{Category: "监督责任", Text: "落实中央八项规定精神、六项禁令，纠正“四风”，开展专项检查", LeadLeader: "王局长",
+			Section: "办公室", Responsible: "李会计", Deadline: fmt.Sprintf("%d-12-20", year)},
+		{Category: "作风建设", Text: "每周四企业调研日深入企业宣传科技政策，廉洁服务企业", LeadLeader: "王局长",
+			Section: "高新科", Responsible: "张三", Deadline: fmt.Sprintf("%d-12-31", year)},
+	}
+	for i, in := range rows {
+		in.Year = year
+		t, err := a.Tasks.CreateTask(ctx, director, in)
+		if err != nil {
+			return err
+		}
+		switch i {
+		case 0:
+			_, err = a.Tasks.AddReport(ctx, director, t.ID, task.ReportInput{Text: "任务分解表已印发至各科室", Evidence: "局党组会议纪要及分解表文件", Done: true})
+		case 1:
+			_, err = a.Tasks.AddReport(ctx, director, t.ID, task.ReportInput{Text: "已开展集中学习2次、警示教育1次", Evidence: "学习签到表"})
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // seedSubsidies appropriates this year's subsidy budgets (as finance) and
