@@ -61,6 +61,17 @@ func TestDashboardFigures(t *testing.T) {
 			t.Fatal(err)
 		}
 
+		// A drill of 300 pupils in the first half, one of 120 in the second.
+		for _, dr := range []struct {
+			day string
+			n   int
+		}{{"2026-05-12", 300}, {"2026-09-20", 120}} {
+			if _, err := d.ExecContext(ctx, `INSERT INTO quake_drills (region_code, site, drill_date, participants, created_at, updated_at)
+				VALUES ('341203200', '和谐路小学', $1, $2, $3, $3)`, dr.day, dr.n, time.Now().UTC()); err != nil {
+				t.Fatal(err)
+			}
+		}
+
 		a := w.a
 		catalog := mustCatalog(t)
 		p := report.YearToDate(calendar.MustParse("2026-03-01"))
@@ -138,6 +149,9 @@ func TestDashboardFigures(t *testing.T) {
 		if code != http.StatusOK || !strings.Contains(page, "申报高新技术企业2家（其中：1家重新认定）") || !strings.Contains(page, "调研4次") ||
 			!strings.Contains(page, `href="/dashboard/figures/visits?from=2026-01-01&amp;to=2026-06-30"`) {
 			t.Fatalf("summary 2026: %d\n%s", code, page)
+		}
+		if !strings.Contains(page, "应急疏散演练1次，参演300人次") {
+			t.Errorf("summary 2026 lacks the drill:\n%s", page)
 		}
 		if code, page = get(c, "/reports/summary?year=2025"); code != http.StatusOK || !strings.Contains(page, "调研1次") || !strings.Contains(page, "申报高新技术企业0家") {
 			t.Fatalf("summary 2025: %d", code)

@@ -24,7 +24,7 @@ func Document(bureau string, year int, paras []Paragraph, pr *i18n.Printer, on t
 		for _, f := range p.Figures {
 			label := pr.T("report.measure." + f.Name)
 			sources = append(sources, []string{label, f.Text(), pr.T("report.doc.source_row", label, f.Count)})
-			if f.Unit != Yuan {
+			if !f.Unit.Summed() {
 				names = append(names, label)
 				now, then = append(now, float64(f.Value)), append(then, float64(f.LastYear))
 			}
