@@ -19,13 +19,6 @@ type Handlers struct {
 
 var listCrumb = web.Crumb{Key: "nav.incubators", Href: "/incubators"}
 
-// shown reports whether err is refused input the page shows next to the
-// form (any other error gets the error page).
-func shown(err error) bool {
-	c := i18n.ErrorCode(err)
-	return c == i18n.Invalid || c == i18n.Conflict
-}
-
 func atoi(s string) int { n, _ := strconv.Atoi(clean(s)); return n }
 
 type listPage struct {
@@ -161,7 +154,7 @@ func (h *Handlers) onIncubator(w http.ResponseWriter, r *http.Request, flash str
 		return err
 	}
 	if err := act(id); err != nil {
-		if !shown(err) {
+		if !web.Shown(err) {
 			return err
 		}
 		d, derr := h.showData(r)
@@ -192,7 +185,7 @@ func (h *Handlers) exitTenant(w http.ResponseWriter, r *http.Request) error {
 	}
 	t, err := h.Service.ExitTenant(r.Context(), web.UserFrom(r.Context()), id, r.PostForm.Get("exited_on"), r.PostForm.Get("graduated") != "")
 	if err != nil {
-		if !shown(err) {
+		if !web.Shown(err) {
 			return err
 		}
 		var inc int64

@@ -40,7 +40,7 @@ func (h *Handlers) createCommissioner(w http.ResponseWriter, r *http.Request) er
 	c, err := h.Service.CreateCommissioner(r.Context(), web.UserFrom(r.Context()), CommissionerInput{Name: f.Get("name"), Level: f.Get("level"),
 		Expertise: f.Get("expertise"), Employer: f.Get("employer")})
 	if err != nil {
-		if !shown(err) {
+		if !web.Shown(err) {
 			return err
 		}
 		d, derr := h.commissionerListData(r)
@@ -99,7 +99,7 @@ func (h *Handlers) onCommissioner(w http.ResponseWriter, r *http.Request, flash 
 		return err
 	}
 	if err := act(id); err != nil {
-		if !shown(err) {
+		if !web.Shown(err) {
 			return err
 		}
 		d, derr := h.commissionerData(r, id)

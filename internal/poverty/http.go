@@ -24,13 +24,6 @@ var (
 	projectsCrumb   = web.Crumb{Key: "nav.poverty_projects", Href: "/poverty/projects"}
 )
 
-// shown reports whether err is refused input the page shows next to the
-// form (any other error gets the error page).
-func shown(err error) bool {
-	c := i18n.ErrorCode(err)
-	return c == i18n.Invalid || c == i18n.Conflict
-}
-
 func atoi(s string) int { n, _ := strconv.Atoi(strings.TrimSpace(s)); return n }
 
 // --- Households ---
@@ -77,7 +70,7 @@ func (h *Handlers) lookup(w http.ResponseWriter, r *http.Request) error {
 		err = i18n.FieldError("id_number", "poverty.lookup.none")
 	}
 	if err != nil {
-		if !shown(err) {
+		if !web.Shown(err) {
 			return err
 		}
 		d, derr := h.listData(r)
@@ -124,7 +117,7 @@ func (h *Handlers) createHousehold(w http.ResponseWriter, r *http.Request) error
 		HeadName: f.Get("head_name"), HeadID: f.Get("head_id"), Phone: f.Get("phone"), MembersCount: atoi(f.Get("members_count")),
 		CauseCode: f.Get("cause_code"), CauseNote: f.Get("cause_note"), Status: f.Get("status"), StatusOn: f.Get("status_on"), Cadre: f.Get("cadre")})
 	if err != nil {
-		if !shown(err) {
+		if !web.Shown(err) {
 			return err
 		}
 		d, derr := h.formData(r)
@@ -182,7 +175,7 @@ func (h *Handlers) onHousehold(w http.ResponseWriter, r *http.Request, flash str
 		return err
 	}
 	if err := act(id); err != nil {
-		if !shown(err) {
+		if !web.Shown(err) {
 			return err
 		}
 		d, derr := h.householdData(r, id)
@@ -208,7 +201,7 @@ func (h *Handlers) reveal(w http.ResponseWriter, r *http.Request) error {
 	in := RevealInput{Field: f.Get("field"), Reason: f.Get("reason")}
 	in.MemberID, _ = strconv.ParseInt(f.Get("member_id"), 10, 64)
 	plain, err := h.Service.Reveal(r.Context(), web.UserFrom(r.Context()), id, in)
-	if err != nil && !shown(err) {
+	if err != nil && !web.Shown(err) {
 		return err
 	}
 	d, derr := h.householdData(r, id)
@@ -294,7 +287,7 @@ func (h *Handlers) createChange(w http.ResponseWriter, r *http.Request) error {
 	}
 	c, err := h.Service.CreateChange(r.Context(), web.UserFrom(r.Context()), id, ChangeInput{Fields: fields, Reason: r.PostForm.Get("reason")})
 	if err != nil {
-		if !shown(err) {
+		if !web.Shown(err) {
 			return err
 		}
 		d, derr := h.householdData(r, id)
@@ -364,7 +357,7 @@ func (h *Handlers) act(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if _, err := h.Service.Act(r.Context(), web.UserFrom(r.Context()), id, r.PathValue("action"), r.PostForm.Get("reason")); err != nil {
-		if !shown(err) {
+		if !web.Shown(err) {
 			return err
 		}
 		d, derr := h.changeData(r, id)
@@ -413,7 +406,7 @@ func (h *Handlers) createProject(w http.ResponseWriter, r *http.Request) error {
 		Funds: f.Get("funds"), Townships: f["townships"], Households: atoi(f.Get("households")), People: atoi(f.Get("people")),
 		CollectiveIncome: f.Get("collective_income"), Progress: atoi(f.Get("progress")), ProgressNote: f.Get("progress_note")})
 	if err != nil {
-		if !shown(err) {
+		if !web.Shown(err) {
 			return err
 		}
 		d, derr := h.formData(r)
@@ -456,7 +449,7 @@ func (h *Handlers) progress(w http.ResponseWriter, r *http.Request) error {
 	f := r.PostForm
 	if _, err := h.Service.UpdateProgress(r.Context(), u, id, ProgressInput{Progress: atoi(f.Get("progress")), ProgressNote: f.Get("progress_note"),
 		CollectiveIncome: f.Get("collective_income")}); err != nil {
-		if !shown(err) {
+		if !web.Shown(err) {
 			return err
 		}
 		p, perr := h.Service.Project(r.Context(), u, id)

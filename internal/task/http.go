@@ -21,13 +21,6 @@ var (
 	tasksCrumb   = web.Crumb{Key: "nav.tasks", Href: "/tasks"}
 )
 
-// shown reports whether err is refused input the page shows next to the
-// form (any other error gets the error page).
-func shown(err error) bool {
-	c := i18n.ErrorCode(err)
-	return c == i18n.Invalid || c == i18n.Conflict
-}
-
 // yearOf reads ?year= (or the form's year), this year by default.
 func (h *Handlers) yearOf(r *http.Request) int {
 	v := r.URL.Query().Get("year")
@@ -86,7 +79,7 @@ func (h *Handlers) createTarget(w http.ResponseWriter, r *http.Request) error {
 		_, err = h.Service.CreateTarget(r.Context(), web.UserFrom(r.Context()), in)
 	}
 	if err = p.With(err); err != nil {
-		if !shown(err) {
+		if !web.Shown(err) {
 			return err
 		}
 		d, derr := h.targetsData(r)
@@ -115,7 +108,7 @@ func (h *Handlers) setValue(w http.ResponseWriter, r *http.Request) error {
 			return h.Web.Redirect(w, r, "/targets?year="+strconv.Itoa(t.Year), "task.target.value_saved")
 		}
 	}
-	if !shown(err) {
+	if !web.Shown(err) {
 		return err
 	}
 	d, derr := h.targetsData(r)
@@ -186,7 +179,7 @@ func (h *Handlers) createTask(w http.ResponseWriter, r *http.Request) error {
 	in := taskInputOf(r.PostForm, h.yearOf(r))
 	t, err := h.Service.CreateTask(r.Context(), web.UserFrom(r.Context()), in)
 	if err != nil {
-		if !shown(err) {
+		if !web.Shown(err) {
 			return err
 		}
 		d, derr := h.tasksData(r, false)
@@ -229,7 +222,7 @@ func (h *Handlers) updateTask(w http.ResponseWriter, r *http.Request) error {
 	u := web.UserFrom(r.Context())
 	version, _ := strconv.Atoi(clean(r.PostForm.Get("version")))
 	if _, err = h.Service.UpdateTask(r.Context(), u, id, version, taskInputOf(r.PostForm, 0)); err != nil {
-		if !shown(err) {
+		if !web.Shown(err) {
 			return err
 		}
 		t, terr := h.Service.Task(r.Context(), u, id)
@@ -254,7 +247,7 @@ func (h *Handlers) addReport(w http.ResponseWriter, r *http.Request) error {
 	_, err = h.Service.AddReport(r.Context(), u, id, ReportInput{ReportedOn: f.Get("reported_on"), Text: f.Get("report_text"),
 		Evidence: f.Get("evidence"), Done: f.Get("done") != ""})
 	if err != nil {
-		if !shown(err) {
+		if !web.Shown(err) {
 			return err
 		}
 		t, terr := h.Service.Task(r.Context(), u, id)
