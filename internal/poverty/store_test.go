@@ -226,6 +226,9 @@ func TestWrongCheckDigit(t *testing.T) {
 		if n := count(t, d, `SELECT COUNT(*) FROM poverty_households`); n != 0 {
 			t.Errorf("%d households written", n)
 		}
+		if n := count(t, d, `SELECT COUNT(*) FROM audit_events`); n != events {
+			t.Errorf("%d audit events written by a refused household", n-events)
+		}
 		h := household(t, s, "正确户", good)
 		events = count(t, d, `SELECT COUNT(*) FROM audit_events`)
 		_, err = s.AddMember(ctx, staff, h.ID, poverty.MemberInput{Name: "错号成员", Relation: "配偶", ResidentID: bad[:6] + "19710101" + bad[14:]})
