@@ -75,6 +75,7 @@ var routePolicy = map[string]string{
 	"GET /dashboard/figures/{name}":                   "dashboard.view",
 	"GET /reports/summary":                            "dashboard.view",
 	"GET /reports/summary.docx":                       "dashboard.view",
+	"GET /reports/summary.pdf":                        "dashboard.view",
 	"GET /api/v1/figures":                             "dashboard.view",
 	"GET /api/v1/figures/{name}":                      "dashboard.view",
 	"GET /finance":                                    "finance.view",

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -18,6 +19,7 @@ import (
 	"kejiju/internal/docx/docxtest"
 	"kejiju/internal/enterprise"
 	"kejiju/internal/i18n"
+	"kejiju/internal/pdf"
 	"kejiju/internal/report"
 )
 
@@ -171,6 +173,25 @@ func TestDashboardFigures(t *testing.T) {
 			for _, want := range []string{"测试科技局", "2026年上半年工作总结", "申报高新技术企业2家（其中：1家重新认定）", "调研4次", "主要指标与去年同期对比"} {
 				if !strings.Contains(flat, want) {
 					t.Errorf("the PDF lacks %q:\n%s", want, text)
+				}
+			}
+		}
+		// And as a PDF printed by headless Chromium from the same words.
+		if _, err := pdf.Browser(); err == nil || os.Getenv("KEJIJU_REQUIRE_BROWSER") != "" {
+			resp, err := c.Get(e.srv.URL + "/reports/summary.pdf?year=2026")
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw := []byte(body(t, resp))
+			if resp.StatusCode != http.StatusOK || !bytes.HasPrefix(raw, []byte("%PDF")) {
+				t.Fatalf("summary.pdf: %d %.200s", resp.StatusCode, raw)
+			}
+			if text := docxtest.Text(t, raw); text != "" {
+				flat := strings.Join(strings.Fields(text), "")
+				for _, want := range []string{"2026年上半年工作总结", "调研4次", "应急疏散演练1次，参演300人次", "—1—"} {
+					if !strings.Contains(flat, want) {
+						t.Errorf("the printed PDF lacks %q:\n%s", want, text)
+					}
 				}
 			}
 		}

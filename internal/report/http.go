@@ -38,6 +38,7 @@ func (h *Handlers) Routes(rs *web.Routes) {
 	rs.Page("GET /dashboard/figures/{name}", auth.PermDashboard, h.figure)
 	rs.Page("GET /reports/summary", auth.PermDashboard, h.summary)
 	rs.Page("GET /reports/summary.docx", auth.PermDashboard, h.summaryDocx)
+	rs.Page("GET /reports/summary.pdf", auth.PermDashboard, h.summaryPDF)
 	rs.API("GET /api/v1/figures", auth.PermDashboard, "The bureau's figures for a period (?from=&to=, default this year to date) beside the same period last year", h.apiFigures)
 	rs.API("GET /api/v1/figures/{name}", auth.PermDashboard, "The records one figure counts in a period (?from=&to=), and its query", h.apiFigure)
 }
@@ -206,6 +207,23 @@ func (h *Handlers) summaryDocx(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(pr.T("report.doc.part", d.Year)+".docx"))
+	_, err = w.Write(b)
+	return err
+}
+
+// summaryPDF prints the draft to PDF (headless Chromium on the server).
+func (h *Handlers) summaryPDF(w http.ResponseWriter, r *http.Request) error {
+	d, err := h.summaryData(r)
+	if err != nil {
+		return err
+	}
+	pr := h.Web.Printer(r)
+	b, err := PDF(r.Context(), h.Bureau, d.Year, d.Paragraphs, pr, time.Now().In(calendar.Shanghai))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(pr.T("report.doc.part", d.Year)+".pdf"))
 	_, err = w.Write(b)
 	return err
 }
