@@ -138,7 +138,8 @@ func TestDashboardFigures(t *testing.T) {
 		}
 		code, page := get(c, "/dashboard?from=2026-01-01&to=2026-03-01")
 		if code != http.StatusOK || !strings.Contains(page, `data-testid="figure-visits"`) || !strings.Contains(page, "企业调研") || !strings.Contains(page, "&#43;200.0%") ||
-			!strings.Contains(page, `href="/dashboard/figures/visits?from=2026-01-01&amp;to=2026-03-01"`) {
+			!strings.Contains(page, `href="/dashboard/figures/visits?from=2026-01-01&amp;to=2026-03-01"`) ||
+			!strings.Contains(page, `aria-label="高新技术企业培育"`) || !strings.Contains(page, `aria-label="企业调研"`) {
 			t.Fatalf("dashboard: %d\n%s", code, page)
 		}
 		code, page = get(c, "/dashboard/figures/visits?from=2026-01-01&to=2026-03-01")

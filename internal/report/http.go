@@ -2,6 +2,7 @@ package report
 
 import (
 	"embed"
+	"html/template"
 	"io/fs"
 	"net/http"
 	"net/url"
@@ -85,6 +86,7 @@ func (p Period) query() string {
 type dashboardPage struct {
 	Period  Period
 	Figures []Figure
+	Charts  []template.HTML
 }
 
 // Link is the page of the records behind the figure named name.
@@ -97,11 +99,16 @@ func (h *Handlers) dashboard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	figs, err := h.Catalog.Figures(r.Context(), h.DB, web.UserFrom(r.Context()).Scope(), p)
+	scope := web.UserFrom(r.Context()).Scope()
+	figs, err := h.Catalog.Figures(r.Context(), h.DB, scope, p)
 	if err != nil {
 		return err
 	}
-	return h.Web.Render(w, r, "report/dashboard.html", "nav.dashboard", dashboardPage{Period: p, Figures: figs}, web.Crumb{Key: "nav.dashboard"})
+	charts, err := h.Catalog.Charts(r.Context(), h.DB, scope, p, h.Web.Printer(r))
+	if err != nil {
+		return err
+	}
+	return h.Web.Render(w, r, "report/dashboard.html", "nav.dashboard", dashboardPage{Period: p, Figures: figs, Charts: charts}, web.Crumb{Key: "nav.dashboard"})
 }
 
 type figurePage struct {

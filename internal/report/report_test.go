@@ -1,6 +1,7 @@
 package report
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -70,5 +71,13 @@ func TestCatalogRefusesBadMeasures(t *testing.T) {
 	}
 	if v := good.Value([]Record{{Value: 150}, {Value: 250}}); v != 2 {
 		t.Errorf("count %d", v)
+	}
+}
+
+func TestByMonth(t *testing.T) {
+	got := byMonth([]Record{{On: "2026-01-08"}, {On: "2026-03-01"}, {On: "2026-03-05"}, {On: "2026-12-31"}, {On: ""}, {On: "2026-13-01"}})
+	want := []float64{1, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 1}
+	if !slices.Equal(got, want) {
+		t.Errorf("byMonth = %v, want %v", got, want)
 	}
 }

@@ -1,0 +1,76 @@
+package report
+
+import (
+	"context"
+	"html/template"
+	"strconv"
+
+	"kejiju/internal/auth"
+	"kejiju/internal/chart"
+	"kejiju/internal/db"
+	"kejiju/internal/i18n"
+)
+
+// Charts draws the dashboard's charts for p: the 高企 pipeline of the
+// period as a funnel, and the research visits and needs month by month in
+// p's year beside the year before. Measures the catalog lacks are left
+// out; each chart counts the same records as its figures.
+func (c *Catalog) Charts(ctx context.Context, q db.Querier, scope auth.Scope, p Period, pr *i18n.Printer) ([]template.HTML, error) {
+	var out []template.HTML
+	var stages []chart.Stage
+	for _, name := range []string{"pool.entered", "hte.applied", "hte.recognized"} {
+		m := c.byName[name]
+		if m == nil {
+			continue
+		}
+		rs, err := m.Records(ctx, q, scope, p)
+		if err != nil {
+			return nil, err
+		}
+		stages = append(stages, chart.Stage{Name: pr.T("report.measure." + name), Count: float64(m.Value(rs))})
+	}
+	if len(stages) > 0 {
+		out = append(out, svg(chart.Funnel{Title: pr.T("report.chart.pipeline"), Unit: pr.T("report.unit.enterprises"), Stages: stages}.SVG()))
+	}
+	year := Period{From: p.From, To: p.To}
+	year.From.Month, year.From.Day = 1, 1
+	year.To = year.From.AddYears(1).AddDays(-1)
+	months := make([]string, 12)
+	for i := range months {
+		months[i] = pr.T("report.month", i+1)
+	}
+	for _, name := range []string{"visits", "needs.collected"} {
+		m := c.byName[name]
+		if m == nil {
+			continue
+		}
+		var series []chart.Series
+		for k, per := range []Period{year, year.LastYear()} {
+			rs, err := m.Records(ctx, q, scope, per)
+			if err != nil {
+				return nil, err
+			}
+			series = append(series, chart.Series{Name: pr.T("report.chart.year", per.From.Year), Values: byMonth(rs), Dashed: k == 1})
+		}
+		out = append(out, svg(chart.Trend{Title: pr.T("report.measure." + name), Unit: pr.T("report.unit." + string(m.Unit)), Periods: months, Series: series}.SVG()))
+	}
+	return out, nil
+}
+
+// svg marks a chart's SVG as safe HTML: the chart package escapes every
+// text it draws.
+func svg(b []byte) template.HTML { return template.HTML(b) }
+
+// byMonth counts records by the month of their date (YYYY-MM-DD).
+func byMonth(rs []Record) []float64 {
+	vals := make([]float64, 12)
+	for _, r := range rs {
+		if len(r.On) < 7 {
+			continue
+		}
+		if mo, err := strconv.Atoi(r.On[5:7]); err == nil && mo >= 1 && mo <= 12 {
+			vals[mo-1]++
+		}
+	}
+	return vals
+}
