@@ -344,3 +344,16 @@ func (m taskMetrics) Source(key string, year int) string {
 	p := yearPeriod(year)
 	return "/dashboard/figures/" + name + "?from=" + p.From.String() + "&to=" + p.To.String()
 }
+
+// reportGoals gives the half-year plan the year's targets with what the
+// system counts of them so far.
+func reportGoals(t *task.Service) report.Goals {
+	return func(ctx context.Context, u *auth.User, year int) ([]report.Goal, error) {
+		ts, err := t.Targets(ctx, u, year)
+		out := make([]report.Goal, len(ts))
+		for i, g := range ts {
+			out[i] = report.Goal{Title: g.Title, Unit: g.Unit, Planned: g.Planned, Achieved: g.Achieved}
+		}
+		return out, err
+	}
+}

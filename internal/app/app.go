@@ -211,7 +211,7 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 	nav = append(nav, ledger.Nav()...)
 	tmpls = append(tmpls, ledger.Templates())
 
-	rep := &report.Handlers{DB: a.DB, Catalog: a.Figures, Bureau: a.Config.BureauName}
+	rep := &report.Handlers{DB: a.DB, Catalog: a.Figures, Bureau: a.Config.BureauName, Goals: reportGoals(a.Tasks)}
 	rep.Routes(routes)
 	nav = append(nav, report.Nav()...)
 	tmpls = append(tmpls, report.Templates())

@@ -21,6 +21,7 @@ import (
 	"kejiju/internal/i18n"
 	"kejiju/internal/pdf"
 	"kejiju/internal/report"
+	"kejiju/internal/task"
 )
 
 // TestDashboardFigures loads visits, needs and high-tech applications whose
@@ -123,7 +124,6 @@ func TestDashboardFigures(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_ = director
 		if _, err := d.ExecContext(ctx, `UPDATE users SET must_change_password = FALSE`); err != nil {
 			t.Fatal(err)
 		}
@@ -148,10 +148,17 @@ func TestDashboardFigures(t *testing.T) {
 		}
 		// The half-year summary writes the same records' figures: 4 visits
 		// in the first half of 2026 (the one on 5 March too), 1 in 2025.
+		if _, err := a.Tasks.CreateTarget(ctx, director, task.TargetInput{Year: 2026, Title: "申报高新技术企业", Unit: "家", Planned: 5,
+			Metric: task.MetricHTEApplied, Section: "高新科"}); err != nil {
+			t.Fatal(err)
+		}
 		code, page = get(c, "/reports/summary?year=2026")
 		if code != http.StatusOK || !strings.Contains(page, "申报高新技术企业2家（其中：1家重新认定）") || !strings.Contains(page, "调研4次") ||
 			!strings.Contains(page, `href="/dashboard/figures/visits?from=2026-01-01&amp;to=2026-06-30"`) {
 			t.Fatalf("summary 2026: %d\n%s", code, page)
+		}
+		if !strings.Contains(page, "2026年下半年工作计划") || !strings.Contains(page, "申报高新技术企业：全年目标5家，截至目前已完成2家。") {
+			t.Errorf("summary 2026 lacks the plan from the targets:\n%s", page)
 		}
 		if !strings.Contains(page, "应急疏散演练1次，参演300人次") {
 			t.Errorf("summary 2026 lacks the drill:\n%s", page)
@@ -171,7 +178,8 @@ func TestDashboardFigures(t *testing.T) {
 		}
 		if text := docxtest.Text(t, docxtest.PDF(t, doc)); text != "" {
 			flat := strings.Join(strings.Fields(text), "")
-			for _, want := range []string{"测试科技局", "2026年上半年工作总结", "申报高新技术企业2家（其中：1家重新认定）", "调研4次", "主要指标与去年同期对比"} {
+			for _, want := range []string{"测试科技局", "2026年上半年工作总结", "申报高新技术企业2家（其中：1家重新认定）", "调研4次", "主要指标与去年同期对比",
+				"2026年下半年工作计划", "全年目标5家"} {
 				if !strings.Contains(flat, want) {
 					t.Errorf("the PDF lacks %q:\n%s", want, text)
 				}
@@ -189,7 +197,7 @@ func TestDashboardFigures(t *testing.T) {
 			}
 			if text := docxtest.Text(t, raw); text != "" {
 				flat := strings.Join(strings.Fields(text), "")
-				for _, want := range []string{"2026年上半年工作总结", "调研4次", "应急疏散演练1次，参演300人次", "—1—"} {
+				for _, want := range []string{"2026年上半年工作总结", "调研4次", "应急疏散演练1次，参演300人次", "全年目标5家", "—1—"} {
 					if !strings.Contains(flat, want) {
 						t.Errorf("the printed PDF lacks %q:\n%s", want, text)
 					}

@@ -1,20 +1,20 @@
 package report
 
 import (
-	"time"
-
 	"kejiju/internal/docx"
 	"kejiju/internal/i18n"
 )
 
-// Document lays the summary out as a 公文 (GB/T 9704-2012) for bureau of
-// year: the title, the parts as numbered headings with their sentences, a
-// chart of the counted figures beside last year, and an annex of sources
-// (how many records each figure counts; the records themselves are one
-// click away in the system), signed by the bureau on the day.
-func Document(bureau string, year int, paras []Paragraph, pr *i18n.Printer, on time.Time) *docx.Document {
+// Document lays the draft out as a 公文 (GB/T 9704-2012): the title, the
+// parts as numbered headings with their sentences, a chart of the counted
+// figures beside last year, the plan of the second half from the year's
+// targets, and an annex of sources (how many records each figure counts;
+// the records themselves are one click away in the system), signed by the
+// bureau on the day.
+func Document(dr Draft, pr *i18n.Printer) *docx.Document {
+	bureau, year, paras := dr.Bureau, dr.Year, dr.Paragraphs
 	d := &docx.Document{Title: pr.T("report.doc.title", bureau, year), Recipient: pr.T("report.doc.recipient"), Creator: bureau,
-		Signature: &docx.Signature{Org: bureau, Date: on}, Created: on}
+		Signature: &docx.Signature{Org: bureau, Date: dr.On}, Created: dr.On}
 	d.Body = append(d.Body, &docx.Part{Text: pr.T("report.doc.part", year)}, &docx.Heading{Level: 1, Text: pr.T("report.doc.main")})
 	var names []string
 	var now, then []float64
@@ -34,6 +34,12 @@ func Document(bureau string, year int, paras []Paragraph, pr *i18n.Printer, on t
 		d.Body = append(d.Body, &docx.Chart{Kind: docx.ChartColumn, Title: pr.T("report.doc.chart"), Categories: names,
 			Series:  []docx.ChartSeries{{Name: pr.T("report.doc.this_year", year), Values: now}, {Name: pr.T("report.doc.last_year", year-1), Values: then, Dashed: true}},
 			Caption: pr.T("report.doc.chart")})
+	}
+	if len(dr.Goals) > 0 {
+		d.Body = append(d.Body, &docx.Part{Text: pr.T("report.plan.part", year)}, &docx.Heading{Level: 1, Text: pr.T("report.plan.heading")})
+		for _, g := range dr.Goals {
+			d.Body = append(d.Body, &docx.Paragraph{Text: g.Text(pr)})
+		}
 	}
 	if len(sources) > 0 {
 		rows := make([][]string, len(sources))

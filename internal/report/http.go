@@ -31,6 +31,7 @@ type Handlers struct {
 	DB      *db.DB
 	Catalog *Catalog
 	Bureau  string // the bureau's name, for the documents
+	Goals   Goals  // the year's targets, for the plan; nil: no plan
 }
 
 // Routes lists the report pages and API; reading takes PermDashboard.
@@ -171,9 +172,8 @@ func nonNil(rs []Record) []Record {
 }
 
 type summaryPage struct {
-	Period     Period
-	Year       int
-	Paragraphs []Paragraph
+	Draft
+	Period Period
 }
 
 // Link is the page of the records behind the figure named name.
@@ -187,9 +187,18 @@ func (h *Handlers) summaryData(r *http.Request) (*summaryPage, error) {
 		year = y
 	}
 	p := FirstHalf(year)
-	paras, err := h.Catalog.Summary(r.Context(), h.DB, web.UserFrom(r.Context()).Scope(), p, h.Web.Printer(r))
-	return &summaryPage{Period: p, Year: year, Paragraphs: paras}, err
+	u := web.UserFrom(r.Context())
+	d := &summaryPage{Period: p, Draft: Draft{Bureau: h.Bureau, Year: year, On: time.Now().In(calendar.Shanghai)}}
+	var err error
+	if d.Paragraphs, err = h.Catalog.Summary(r.Context(), h.DB, u.Scope(), p, h.Web.Printer(r)); err != nil {
+		return nil, err
+	}
+	if h.Goals != nil {
+		d.Goals, err = h.Goals(r.Context(), u, year)
+	}
+	return d, err
 }
+
 
 // summary shows the draft, every figure linked to what it counts.
 func (h *Handlers) summary(w http.ResponseWriter, r *http.Request) error {
@@ -207,7 +216,7 @@ func (h *Handlers) summaryDocx(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	pr := h.Web.Printer(r)
-	doc := Document(h.Bureau, d.Year, d.Paragraphs, pr, time.Now().In(calendar.Shanghai))
+	doc := Document(d.Draft, pr)
 	b, err := doc.Bytes()
 	if err != nil {
 		return err
@@ -225,7 +234,7 @@ func (h *Handlers) summaryPDF(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	pr := h.Web.Printer(r)
-	b, err := PDF(r.Context(), h.Bureau, d.Year, d.Paragraphs, pr, time.Now().In(calendar.Shanghai))
+	b, err := PDF(r.Context(), d.Draft, pr)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"strconv"
+	"time"
 
 	"kejiju/internal/auth"
 	"kejiju/internal/db"
@@ -83,4 +84,32 @@ func (f Figure) Text() string {
 		return money.Fen(f.Value).Wan()
 	}
 	return strconv.FormatInt(f.Value, 10)
+}
+
+// Goal is one of the year's targets, for the plan of the second half: what,
+// how many, and how many so far.
+type Goal struct {
+	Title    string `json:"title"`
+	Unit     string `json:"unit"`
+	Planned  int64  `json:"planned"`
+	Achieved int64  `json:"achieved"`
+}
+
+// Goals gives the year's targets in the reader's scope (the task area, wired
+// in app).
+type Goals func(ctx context.Context, u *auth.User, year int) ([]Goal, error)
+
+// Draft is the half-year summary and plan as written out: the same words
+// for the page, the DOCX and the PDF.
+type Draft struct {
+	Bureau     string
+	Year       int
+	Paragraphs []Paragraph
+	Goals      []Goal
+	On         time.Time // the day it is signed
+}
+
+// Text is the goal as the plan writes it.
+func (g Goal) Text(pr *i18n.Printer) string {
+	return pr.T("report.plan.goal", g.Title, g.Planned, g.Unit, g.Achieved)
 }
