@@ -199,7 +199,6 @@ func (h *Handlers) summaryData(r *http.Request) (*summaryPage, error) {
 	return d, err
 }
 
-
 // summary shows the draft, every figure linked to what it counts.
 func (h *Handlers) summary(w http.ResponseWriter, r *http.Request) error {
 	d, err := h.summaryData(r)
