@@ -346,9 +346,13 @@ func (m taskMetrics) Source(key string, year int) string {
 }
 
 // reportGoals gives the half-year plan the year's targets with what the
-// system counts of them so far.
+// system counts of them so far; a reader who may not see the targets gets
+// a summary without the plan.
 func reportGoals(t *task.Service) report.Goals {
 	return func(ctx context.Context, u *auth.User, year int) ([]report.Goal, error) {
+		if !u.Can(auth.PermTaskView) {
+			return nil, nil
+		}
 		ts, err := t.Targets(ctx, u, year)
 		out := make([]report.Goal, len(ts))
 		for i, g := range ts {

@@ -211,7 +211,8 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 	nav = append(nav, ledger.Nav()...)
 	tmpls = append(tmpls, ledger.Templates())
 
-	rep := &report.Handlers{DB: a.DB, Catalog: a.Figures, Bureau: a.Config.BureauName, Goals: reportGoals(a.Tasks)}
+	rep := &report.Handlers{DB: a.DB, Catalog: a.Figures, Bureau: a.Config.BureauName, Goals: reportGoals(a.Tasks),
+		Drafts: &report.Drafts{DB: a.DB, Audit: a.Audit}}
 	rep.Routes(routes)
 	nav = append(nav, report.Nav()...)
 	tmpls = append(tmpls, report.Templates())

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -203,6 +204,46 @@ func TestDashboardFigures(t *testing.T) {
 					}
 				}
 			}
+		}
+		// Staff reword a part, lock the draft: a visit recorded afterwards
+		// does not move the locked figures; unlocking needs a reason and
+		// lets them follow the records again.
+		version := func() string {
+			t.Helper()
+			var v int
+			if err := d.QueryRowContext(ctx, `SELECT version FROM report_drafts WHERE year = 2026`).Scan(&v); err != nil {
+				return "0"
+			}
+			return fmt.Sprint(v)
+		}
+		reworded := "上半年组织企业申报高新技术企业，其中重新认定企业为主。"
+		if code, _, _ := postForm(t, e, c, "/reports/summary/texts", url.Values{"year": {"2026"}, "version": {version()}, "text_report.part.hte": {reworded}}); code != http.StatusSeeOther {
+			t.Fatalf("save wording: %d", code)
+		}
+		if code, page = get(c, "/reports/summary?year=2026"); !strings.Contains(page, reworded) || !strings.Contains(page, "已改写") || !strings.Contains(page, "调研4次") {
+			t.Fatalf("reworded summary: %d", code)
+		}
+		if code, _, _ := postForm(t, e, c, "/reports/summary/lock", url.Values{"year": {"2026"}, "version": {version()}}); code != http.StatusSeeOther {
+			t.Fatalf("lock: %d", code)
+		}
+		visit("2026-04-02", "341203200", w.en.ID, w.en.Name)
+		if code, page = get(c, "/reports/summary?year=2026"); !strings.Contains(page, `data-testid="locked"`) || !strings.Contains(page, "调研4次") || !strings.Contains(page, reworded) {
+			t.Fatalf("locked summary moved: %d\n%s", code, page)
+		}
+		if code, _, page := postForm(t, e, c, "/reports/summary/texts", url.Values{"year": {"2026"}, "version": {version()}, "text_report.part.hte": {"改"}}); code != http.StatusConflict || !strings.Contains(page, "草稿已锁定") {
+			t.Fatalf("rewording a locked draft: %d", code)
+		}
+		if code, _, page := postForm(t, e, c, "/reports/summary/unlock", url.Values{"year": {"2026"}, "version": {version()}}); code != http.StatusUnprocessableEntity || !strings.Contains(page, "解除锁定的理由") {
+			t.Fatalf("unlock without a reason: %d", code)
+		}
+		if code, _, _ := postForm(t, e, c, "/reports/summary/unlock", url.Values{"year": {"2026"}, "version": {version()}, "reason": {"补录4月调研"}}); code != http.StatusSeeOther {
+			t.Fatalf("unlock: %d", code)
+		}
+		if code, page = get(c, "/reports/summary?year=2026"); !strings.Contains(page, "调研5次") || strings.Contains(page, `data-testid="locked"`) {
+			t.Fatalf("unlocked summary: %d", code)
+		}
+		if n := e.count(`SELECT COUNT(*) FROM audit_events WHERE action IN ('report.draft.save', 'report.draft.lock', 'report.draft.unlock')`); n != 3 {
+			t.Errorf("%d audit events for the draft, want 3", n)
 		}
 		if code, _ := get(c, "/dashboard?from=2026-03-01&to=2026-01-01"); code != http.StatusUnprocessableEntity && code != http.StatusBadRequest {
 			t.Errorf("a reversed period: %d", code)

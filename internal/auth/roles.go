@@ -122,11 +122,14 @@ const (
 	// PermTaskManage sets targets, decomposes responsibility tasks and
 	// reports their progress.
 	PermTaskManage Permission = "task.manage"
+	// PermReportEdit words, locks and unlocks the district's half-year
+	// summary.
+	PermReportEdit Permission = "report.edit"
 )
 
 var grants = map[Role][]Permission{
-	Director:   {PermDashboard, PermRegionView, PermWrite, PermIdentOverride, PermCalendar, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit, PermProgramManage, PermProgramApprove, PermAwardManage, PermAwardApprove, PermReviewManage, PermNominate, PermFinanceView, PermSubsidyClaim, PermPovertyView, PermPovertyManage, PermPovertyReveal, PermFieldView, PermFieldManage, PermIncubatorManage, PermTaskView, PermTaskManage},
-	Staff:      {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit, PermProgramManage, PermAwardManage, PermReviewManage, PermNominate, PermFinanceView, PermSubsidyClaim, PermPovertyView, PermPovertyManage, PermFieldView, PermFieldManage, PermIncubatorManage, PermTaskView, PermTaskManage},
+	Director:   {PermDashboard, PermRegionView, PermWrite, PermIdentOverride, PermCalendar, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit, PermProgramManage, PermProgramApprove, PermAwardManage, PermAwardApprove, PermReviewManage, PermNominate, PermFinanceView, PermSubsidyClaim, PermPovertyView, PermPovertyManage, PermPovertyReveal, PermFieldView, PermFieldManage, PermIncubatorManage, PermTaskView, PermTaskManage, PermReportEdit},
+	Staff:      {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit, PermProgramManage, PermAwardManage, PermReviewManage, PermNominate, PermFinanceView, PermSubsidyClaim, PermPovertyView, PermPovertyManage, PermFieldView, PermFieldManage, PermIncubatorManage, PermTaskView, PermTaskManage, PermReportEdit},
 	Finance:    {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView, PermFinancePay, PermFinanceView, PermTaskView},
 	Enterprise: {PermWrite, PermEnterpriseView, PermNeedSubmit, PermApply, PermNominate, PermSubsidyClaim},
 	Expert:     {PermWrite, PermReview},

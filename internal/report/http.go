@@ -32,6 +32,7 @@ type Handlers struct {
 	Catalog *Catalog
 	Bureau  string // the bureau's name, for the documents
 	Goals   Goals  // the year's targets, for the plan; nil: no plan
+	Drafts  *Drafts
 }
 
 // Routes lists the report pages and API; reading takes PermDashboard.
@@ -41,6 +42,9 @@ func (h *Handlers) Routes(rs *web.Routes) {
 	rs.Page("GET /reports/summary", auth.PermDashboard, h.summary)
 	rs.Page("GET /reports/summary.docx", auth.PermDashboard, h.summaryDocx)
 	rs.Page("GET /reports/summary.pdf", auth.PermDashboard, h.summaryPDF)
+	rs.Page("POST /reports/summary/texts", auth.PermReportEdit, h.saveTexts)
+	rs.Page("POST /reports/summary/lock", auth.PermReportEdit, h.lock)
+	rs.Page("POST /reports/summary/unlock", auth.PermReportEdit, h.unlock)
 	rs.API("GET /api/v1/figures", auth.PermDashboard, "The bureau's figures for a period (?from=&to=, default this year to date) beside the same period last year", h.apiFigures)
 	rs.API("GET /api/v1/figures/{name}", auth.PermDashboard, "The records one figure counts in a period (?from=&to=), and its query", h.apiFigure)
 }
@@ -174,29 +178,106 @@ func nonNil(rs []Record) []Record {
 type summaryPage struct {
 	Draft
 	Period Period
+	Saved  *Saved
+	Edit   bool
 }
 
 // Link is the page of the records behind the figure named name.
 func (d summaryPage) Link(name string) string { return dashboardPage{Period: d.Period}.Link(name) }
 
-// summaryData drafts the half-year summary of ?year= (default this year)
-// from the records.
-func (h *Handlers) summaryData(r *http.Request) (*summaryPage, error) {
-	year := calendar.Today(calendar.Shanghai).Year
-	if y, err := strconv.Atoi(r.URL.Query().Get("year")); err == nil && y > 2000 && y < 2100 {
-		year = y
+func yearOf(r *http.Request) int {
+	if y, err := strconv.Atoi(r.FormValue("year")); err == nil && y > 2000 && y < 2100 {
+		return y
 	}
-	p := FirstHalf(year)
+	return calendar.Today(calendar.Shanghai).Year
+}
+
+// summaryData drafts the half-year summary of ?year= (default this year)
+// from the records with the district's wording over it — or, once the
+// draft is locked, the draft as it was locked.
+func (h *Handlers) summaryData(r *http.Request) (*summaryPage, error) {
+	year := yearOf(r)
 	u := web.UserFrom(r.Context())
-	d := &summaryPage{Period: p, Draft: Draft{Bureau: h.Bureau, Year: year, On: time.Now().In(calendar.Shanghai)}}
+	d := &summaryPage{Period: FirstHalf(year), Edit: MayEdit(u), Saved: &Saved{Year: year}}
 	var err error
-	if d.Paragraphs, err = h.Catalog.Summary(r.Context(), h.DB, u.Scope(), p, h.Web.Printer(r)); err != nil {
-		return nil, err
+	if h.Drafts != nil {
+		if d.Saved, err = h.Drafts.Get(r.Context(), h.DB, u, year); err != nil {
+			return nil, err
+		}
+	}
+	if d.Saved.Locked {
+		d.Draft = *d.Saved.Snapshot
+		return d, nil
+	}
+	d.Draft, err = h.generate(r, u, year)
+	d.Saved.Apply(&d.Draft)
+	return d, err
+}
+
+// generate writes the draft afresh from the records.
+func (h *Handlers) generate(r *http.Request, u *auth.User, year int) (Draft, error) {
+	dr := Draft{Bureau: h.Bureau, Year: year, On: time.Now().In(calendar.Shanghai)}
+	var err error
+	if dr.Paragraphs, err = h.Catalog.Summary(r.Context(), h.DB, u.Scope(), FirstHalf(year), h.Web.Printer(r)); err != nil {
+		return dr, err
 	}
 	if h.Goals != nil {
-		d.Goals, err = h.Goals(r.Context(), u, year)
+		dr.Goals, err = h.Goals(r.Context(), u, year)
 	}
-	return d, err
+	return dr, err
+}
+
+// onDraft runs act and shows the summary again, with act's refusal beside
+// the form.
+func (h *Handlers) onDraft(w http.ResponseWriter, r *http.Request, flash string, act func(year int, version int64) error) error {
+	if err := web.ParseForm(w, r); err != nil {
+		return err
+	}
+	year := yearOf(r)
+	version, _ := strconv.ParseInt(r.PostForm.Get("version"), 10, 64)
+	if err := act(year, version); err != nil {
+		if !web.Shown(err) {
+			return err
+		}
+		d, derr := h.summaryData(r)
+		if derr != nil {
+			return derr
+		}
+		return h.Web.RenderForm(w, r, "report/summary.html", "nav.summary", d, err, web.Crumb{Key: "nav.summary"})
+	}
+	return h.Web.Redirect(w, r, "/reports/summary?year="+strconv.Itoa(year), flash)
+}
+
+func (h *Handlers) saveTexts(w http.ResponseWriter, r *http.Request) error {
+	return h.onDraft(w, r, "report.draft.saved", func(year int, version int64) error {
+		texts := map[string]string{}
+		for _, p := range Parts {
+			texts[p.Heading] = r.PostForm.Get("text_" + p.Heading)
+		}
+		return h.Drafts.SaveTexts(r.Context(), web.UserFrom(r.Context()), year, version, texts)
+	})
+}
+
+func (h *Handlers) lock(w http.ResponseWriter, r *http.Request) error {
+	return h.onDraft(w, r, "report.draft.locked_flash", func(year int, version int64) error {
+		u := web.UserFrom(r.Context())
+		saved, err := h.Drafts.Get(r.Context(), h.DB, u, year)
+		if err != nil {
+			return err
+		}
+		dr, err := h.generate(r, u, year)
+		if err != nil {
+			return err
+		}
+		saved.Apply(&dr)
+		return h.Drafts.Lock(r.Context(), u, version, dr)
+	})
+}
+
+func (h *Handlers) unlock(w http.ResponseWriter, r *http.Request) error {
+	return h.onDraft(w, r, "report.draft.unlocked", func(year int, version int64) error {
+		return h.Drafts.Unlock(r.Context(), web.UserFrom(r.Context()), year, version, r.PostForm.Get("reason"))
+	})
 }
 
 // summary shows the draft, every figure linked to what it counts.

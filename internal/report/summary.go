@@ -38,6 +38,8 @@ var Parts = []Part{
 // Paragraph is a part written out: the heading, the text and the figures
 // it quotes (each with its provenance page).
 type Paragraph struct {
+	Key     string   `json:"key"`    // the part's heading key, which names it in a saved draft
+	Edited  bool     `json:"edited"` // staff's wording stands in for the generated sentence
 	Number  string   `json:"number"` // （一）, as the document numbers it
 	Heading string   `json:"heading"`
 	Text    string   `json:"text"`
@@ -48,7 +50,7 @@ type Paragraph struct {
 func (c *Catalog) Summary(ctx context.Context, q db.Querier, scope auth.Scope, p Period, pr *i18n.Printer) ([]Paragraph, error) {
 	var out []Paragraph
 	for _, part := range Parts {
-		para := Paragraph{Heading: pr.T(part.Heading)}
+		para := Paragraph{Key: part.Heading, Heading: pr.T(part.Heading)}
 		args := make([]any, 0, len(part.Measures))
 		for _, name := range part.Measures {
 			m := c.byName[name]
