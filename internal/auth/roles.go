@@ -90,11 +90,15 @@ const (
 	// PermNominate nominates achievements for awards: an enterprise its own,
 	// staff any enterprise in scope.
 	PermNominate Permission = "award.nominate"
+	// PermPatentManage keeps the patent registry: registers and imports
+	// patents, records their legal status, confirms applicant links, keeps
+	// the agencies, the pledge loans and the population figures.
+	PermPatentManage Permission = "patent.manage"
 )
 
 var grants = map[Role][]Permission{
-	Director:   {PermDashboard, PermRegionView, PermWrite, PermIdentOverride, PermCalendar, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit, PermProgramManage, PermProgramApprove, PermAwardManage, PermAwardApprove, PermReviewManage, PermNominate},
-	Staff:      {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit, PermProgramManage, PermAwardManage, PermReviewManage, PermNominate},
+	Director:   {PermDashboard, PermRegionView, PermWrite, PermIdentOverride, PermCalendar, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit, PermProgramManage, PermProgramApprove, PermAwardManage, PermAwardApprove, PermReviewManage, PermNominate, PermPatentManage},
+	Staff:      {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit, PermProgramManage, PermAwardManage, PermReviewManage, PermNominate, PermPatentManage},
 	Finance:    {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView, PermFinancePay},
 	Enterprise: {PermWrite, PermEnterpriseView, PermNeedSubmit, PermApply, PermNominate},
 	Expert:     {PermWrite, PermReview},
