@@ -315,7 +315,8 @@ func (s *Service) Create(ctx context.Context, u *auth.User, in Input, reason str
 		if err != nil {
 			return db.Normalize(err)
 		}
-		if err := addHistory(ctx, tx, u, id, "", in.Status, effectiveOf(in.Status, in.ApplicationDate, in.GrantDate, tx), "manual"); err != nil {
+		rec := Patent{Status: in.Status, ApplicationDate: in.ApplicationDate, GrantDate: in.GrantDate}
+		if err := addHistory(ctx, tx, u, id, "", in.Status, effectiveDate(rec, calendar.FromTime(tx.Now, calendar.Shanghai)), "manual"); err != nil {
 			return err
 		}
 		after, err := s.get(ctx, tx, u, id)
@@ -330,21 +331,6 @@ func (s *Service) Create(ctx context.Context, u *auth.User, in Input, reason str
 		return nil, err
 	}
 	return s.Get(ctx, u, id)
-}
-
-// effectiveOf is the date a status took effect, as far as the record
-// says: the application date for an application, the grant date for a
-// grant, else today.
-func effectiveOf(status string, applied, granted calendar.Date, tx *db.Tx) calendar.Date {
-	switch status {
-	case Applied:
-		return applied
-	case Granted, Valid:
-		if !granted.IsZero() {
-			return granted
-		}
-	}
-	return calendar.FromTime(tx.Now, calendar.Shanghai)
 }
 
 func addHistory(ctx context.Context, tx *db.Tx, u *auth.User, id int64, from, to string, effective calendar.Date, source string) error {
@@ -397,7 +383,7 @@ func (s *Service) SetStatus(ctx context.Context, u *auth.User, id int64, ch Stat
 		}
 		eff := ch.Effective
 		if eff.IsZero() {
-			eff = effectiveOf(ch.Status, before.ApplicationDate, grant, tx)
+			eff = effectiveDate(Patent{Status: ch.Status, ApplicationDate: before.ApplicationDate, GrantDate: grant}, calendar.FromTime(tx.Now, calendar.Shanghai))
 		}
 		if err := addHistory(ctx, tx, u, id, before.Status, ch.Status, eff, "manual"); err != nil {
 			return err
