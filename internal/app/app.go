@@ -25,6 +25,7 @@ import (
 	"kejiju/internal/hightech"
 	"kejiju/internal/ident"
 	"kejiju/internal/jobs"
+	"kejiju/internal/patent"
 	"kejiju/internal/program"
 	"kejiju/internal/region"
 	"kejiju/internal/review"
@@ -73,6 +74,7 @@ type App struct {
 
 	Enterprises *enterprise.Service
 	Vouchers    *voucher.Service
+	Patents     *patent.Service
 }
 
 // Open opens and migrates the database and builds the services (no web
@@ -123,6 +125,7 @@ func New(cfg Config, d *db.DB, log *slog.Logger) (*App, error) {
 	}
 	a.Enterprises = &enterprise.Service{DB: d, Audit: lg, Accounts: a.Auth}
 	a.Vouchers = &voucher.Service{DB: d, Audit: lg, Enterprises: voucherEnterprises{a.Enterprises}}
+	a.Patents = &patent.Service{DB: d, Audit: lg, Enterprises: patentEnterprises{a.Enterprises}}
 	a.schedule()
 	if err := a.Auth.LoadPolicy(context.Background()); err != nil {
 		return nil, err
@@ -175,6 +178,11 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 	nav = append(nav, voucher.Nav()...)
 	tmpls = append(tmpls, voucher.Templates())
 
+	pat := &patent.Handlers{Service: a.Patents, Regions: a.Regions}
+	pat.Routes(routes)
+	nav = append(nav, patent.Nav()...)
+	tmpls = append(tmpls, patent.Templates())
+
 	vis := &visit.Handlers{Service: &visit.Service{DB: a.DB, Audit: a.Audit, Enterprises: visitEnterprises{ent.Service}, Calendar: a.Calendar}, Regions: a.Regions}
 	vis.Routes(routes)
 	nav = append(nav, visit.Nav()...)
@@ -190,7 +198,7 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	adm.Web, ent.Web, ht.Web, vis.Web, prog.Web, rev.Web, aw.Web, vou.Web = s, s, s, s, s, s, s, s
+	adm.Web, ent.Web, ht.Web, vis.Web, prog.Web, rev.Web, aw.Web, vou.Web, pat.Web = s, s, s, s, s, s, s, s, s
 	a.Web = s
 	return s, nil
 }

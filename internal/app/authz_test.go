@@ -227,6 +227,37 @@ var routePolicy = map[string]string{
 	"POST /account/tokens/{id}/revoke":                "loggedin",
 	"GET /api/v1/me":                                  "loggedin",
 
+	// Patents (patent).
+	"GET /patents":                          "enterprise.view",
+	"GET /patents/new":                      "patent.manage",
+	"POST /patents":                         "patent.manage",
+	"GET /patents/import":                   "patent.manage",
+	"POST /patents/import":                  "patent.manage",
+	"GET /patents/template.xlsx":            "enterprise.view",
+	"GET /patents/stats":                    "enterprise.view",
+	"GET /patents/stats.xlsx":               "enterprise.view",
+	"POST /patents/populations":             "patent.manage",
+	"GET /patents/agencies":                 "enterprise.view",
+	"POST /patents/agencies":                "patent.manage",
+	"GET /patents/loans":                    "enterprise.view",
+	"GET /patents/loans/new":                "patent.manage",
+	"POST /patents/loans":                   "patent.manage",
+	"GET /patents/loans/{id}":               "enterprise.view",
+	"POST /patents/loans/{id}/status":       "patent.manage",
+	"GET /patents/{id}":                     "enterprise.view",
+	"POST /patents/{id}/status":             "patent.manage",
+	"POST /patents/{id}/link":               "patent.manage",
+	"GET /api/v1/patents":                   "enterprise.view",
+	"POST /api/v1/patents":                  "patent.manage",
+	"GET /api/v1/patents/{id}":              "enterprise.view",
+	"POST /api/v1/patents/{id}/status":      "patent.manage",
+	"POST /api/v1/patents/import":           "patent.manage",
+	"GET /api/v1/patents/stats":             "enterprise.view",
+	"GET /api/v1/patent-agencies":           "enterprise.view",
+	"GET /api/v1/patent-loans":              "enterprise.view",
+	"POST /api/v1/patent-loans":             "patent.manage",
+	"POST /api/v1/patent-loans/{id}/status": "patent.manage",
+
 	// Supervision of major projects (program).
 	"GET /supervision":                                       "program.manage",
 	"POST /applications/{id}/milestones/{index}":             "business.write",
@@ -318,6 +349,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 			t.Fatalf("draft application: %d %v", code, app)
 		}
 		application := num(app, "id")
+		pat := num(mustAPI("POST", "/api/v1/patents", fmt.Sprintf(`{"app_no":"201911050262.8","title":"矩阵专利","enterprise_id":%d,
+			"application_date":"2019-07-02","grant_date":"2021-03-05","status":"valid"}`, own)), "id")
+		loan := num(mustAPI("POST", "/api/v1/patent-loans", fmt.Sprintf(`{"enterprise_id":%d,"bank":"徽商银行","amount":"100万元","term_months":12,
+			"start_date":"2026-03-01","app_nos":["201911050262.8"]}`, own)), "id")
 		var staffID int64
 		d.QueryRowContext(ctx, `SELECT id FROM users WHERE username = 'staff'`).Scan(&staffID)
 		_ = otherTok
@@ -326,7 +361,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		// request of the matrix changes anything.
 		getIDs := map[string]string{"/enterprises/": fmt.Sprint(own), "/hightech/enterprises/": fmt.Sprint(own), "/visits/": fmt.Sprint(visit),
 			"/needs/batches/": fmt.Sprint(batch), "/needs/": fmt.Sprint(need), "/matches/": fmt.Sprint(match), "/admin/users/": fmt.Sprint(staffID),
-			"/calls/": fmt.Sprint(call), "/applications/": fmt.Sprint(application)}
+			"/calls/": fmt.Sprint(call), "/applications/": fmt.Sprint(application), "/patents/": fmt.Sprint(pat), "/patents/loans/": fmt.Sprint(loan)}
 		fill := func(pattern string, post bool) string {
 			path := strings.SplitN(pattern, " ", 2)[1]
 			path = strings.TrimSuffix(path, "{$}")

@@ -252,7 +252,7 @@ func validate(in *Input) (ident.PatentNumber, i18n.Problems) {
 		known = known || st == in.Status
 	}
 	if !known {
-		p.Add("status", "patent.status.unknown", in.Status)
+		p.Add("legal_status", "patent.status.unknown", in.Status)
 	}
 	if err == nil && known {
 		if field, key := CheckDates(n, in.Status, in.ApplicationDate, in.GrantDate); key != "" {
@@ -363,7 +363,7 @@ func (s *Service) SetStatus(ctx context.Context, u *auth.User, id int64, ch Stat
 			return stale()
 		}
 		if !CanMove(before.Status, ch.Status) {
-			return i18n.FieldError("status", "patent.status.bad_move", before.Status, ch.Status)
+			return i18n.FieldError("legal_status", "patent.status.bad_move", before.Status, ch.Status)
 		}
 		grant := before.GrantDate
 		if IsGrantedStatus(ch.Status) && grant.IsZero() {

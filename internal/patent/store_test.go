@@ -139,7 +139,7 @@ func TestCreateValidatesAndWritesNothingOnBadInput(t *testing.T) {
 			{"unknown type digit", func(in *patent.Input) { in.AppNo = "201941050262.4" }, "app_no:ident.patent_number.type"},
 			{"12 digits in 2002", func(in *patent.Input) { in.AppNo = "200211050262.2" }, "app_no:ident.patent_number.year"},
 			{"no title", func(in *patent.Input) { in.Title = " " }, "title:error.required"},
-			{"unknown status", func(in *patent.Input) { in.Status = "pending" }, "status:patent.status.unknown"},
+			{"unknown status", func(in *patent.Input) { in.Status = "pending" }, "legal_status:patent.status.unknown"},
 			{"granted without grant date", func(in *patent.Input) { in.Status = patent.Granted }, "grant_date:patent.date.grant_required"},
 			{"no application date", func(in *patent.Input) { in.ApplicationDate = calendar.Date{} }, "application_date:error.required"},
 			{"enterprise outside scope", func(in *patent.Input) { in.EnterpriseID = 999999 }, "enterprise_id:patent.enterprise.unknown"},
@@ -200,7 +200,7 @@ func TestStatusHistoryAndScope(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.s.SetStatus(ctx, staff, p.ID, patent.StatusChange{Status: patent.Applied}); field(err) != "status:patent.status.bad_move" {
+		if _, err := e.s.SetStatus(ctx, staff, p.ID, patent.StatusChange{Status: patent.Applied}); field(err) != "legal_status:patent.status.bad_move" {
 			t.Errorf("granted → applied: %v", err)
 		}
 		if _, err := e.s.SetStatus(ctx, staff, p.ID, patent.StatusChange{Version: 1, Status: patent.Valid}); i18n.ErrorCode(err) != i18n.Conflict {
@@ -326,7 +326,7 @@ func TestPledgeLoans(t *testing.T) {
 		if _, err := e.s.CreateLoan(ctx, staff, again, ""); field(err) != "app_nos:patent.loan.already_pledged" {
 			t.Errorf("a patent pledged twice: %v", err)
 		}
-		if _, err := e.s.MoveLoan(ctx, staff, l.ID, patent.LoanRepaid, "", ""); field(err) != "status:patent.loan.bad_move" {
+		if _, err := e.s.MoveLoan(ctx, staff, l.ID, patent.LoanRepaid, "", ""); field(err) != "loan_status:patent.loan.bad_move" {
 			t.Errorf("applying → repaid: %v", err)
 		}
 		if _, err := e.s.MoveLoan(ctx, staff, l.ID, patent.LoanRegistered, "", ""); field(err) != "registration_no:error.required" {
