@@ -205,9 +205,9 @@ func (h *Handlers) link(w http.ResponseWriter, r *http.Request) error {
 // --- New patent ---
 
 type formPage struct {
-	Townships []region.Region
-	Statuses  []string
-	Agencies  []Agency
+	Townships   []region.Region
+	Statuses    []string
+	Agencies    []Agency
 	Enterprises []Applicant
 }
 
