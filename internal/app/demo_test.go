@@ -10,11 +10,13 @@ import (
 	"kejiju/internal/db"
 	"kejiju/internal/db/dbtest"
 	"kejiju/internal/money"
+	"kejiju/internal/patent"
 )
 
 // TestDemoData starts a demo bureau: the demo district gets its 60
 // enterprises, three years of facts for twelve of them, and this year's
-// voucher batch of 200万元 funded and open.
+// voucher batch of 200万元 funded and open, and 24 patents of six
+// enterprises with one pledge loan.
 func TestDemoData(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
@@ -46,6 +48,16 @@ func TestDemoData(t *testing.T) {
 		b, err := a.Vouchers.Batch(ctx, director, bs[0].ID)
 		if err != nil || b.Budget != money.Fen(200_0000_00) || b.Available != b.Budget || len(b.Providers) != 2 {
 			t.Fatalf("demo batch %+v, %v", b, err)
+		}
+		if _, n, err := a.Patents.List(ctx, director, patent.Filter{}); err != nil || n != 24 {
+			t.Fatalf("demo patents: %d, %v", n, err)
+		}
+		ls, err := a.Patents.Loans(ctx, director, "", 0)
+		if err != nil || len(ls) != 1 {
+			t.Fatalf("demo pledge loans: %d, %v", len(ls), err)
+		}
+		if l, err := a.Patents.Loan(ctx, director, ls[0].ID); err != nil || len(l.Patents) != 1 {
+			t.Fatalf("demo pledge loan %+v, %v", l, err)
 		}
 	})
 }
