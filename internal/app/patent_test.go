@@ -202,3 +202,67 @@ func TestPatentPages(t *testing.T) {
 		}
 	})
 }
+
+// TestPatentAPI registers a patent through the API (a wrong check digit
+// refused with the field named, nothing written), grants it, pledges it,
+// and reads it back with its history; the enterprise's own token sees it.
+func TestPatentAPI(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		tok := e.token("staff")
+		code, out := apiDo(t, e, "POST", "/api/v1/enterprises", tok, fmt.Sprintf(`{"credit_code":%q,"name":"接口专利企业","region_code":"341203101"}`, creditCode(12)))
+		if code != 201 {
+			t.Fatalf("enterprise: %d %v", code, out)
+		}
+		own := int64(out["id"].(float64))
+		no := patentNo(t, 2025, 1, 42)
+		wrong := no[:len(no)-1] + map[bool]string{true: "1", false: "0"}[strings.HasSuffix(no, "0")]
+		code, out = apiDo(t, e, "POST", "/api/v1/patents", tok, fmt.Sprintf(`{"app_no":%q,"title":"一种接口","enterprise_id":%d,"application_date":"2025-04-01"}`, wrong, own))
+		fields, _ := out["error"].(map[string]any)["fields"].(map[string]any)
+		if code != http.StatusUnprocessableEntity || !strings.Contains(fmt.Sprint(fields["app_no"]), "校验位") || e.count(`SELECT COUNT(*) FROM patents`) != 0 {
+			t.Fatalf("wrong check digit: %d %v", code, out)
+		}
+		code, out = apiDo(t, e, "POST", "/api/v1/patents", tok, fmt.Sprintf(`{"app_no":"ZL%s","title":"一种接口","enterprise_id":%d,"application_date":"2025-04-01"}`,
+			strings.ReplaceAll(no, ".", ""), own))
+		if code != 201 || out["app_no"] != no || out["type"] != "invention" || out["status"] != "applied" {
+			t.Fatalf("create: %d %v", code, out)
+		}
+		id := int64(out["id"].(float64))
+		path := "/api/v1/patents/" + strconv.FormatInt(id, 10)
+		if code, out = apiDo(t, e, "POST", path+"/status", tok, `{"status":"valid"}`); code != http.StatusUnprocessableEntity {
+			t.Fatalf("valid without a grant date: %d %v", code, out)
+		}
+		if code, out = apiDo(t, e, "POST", path+"/status", tok, `{"version":1,"status":"valid","grant_date":"2026-02-03","reason":"授权公告"}`); code != 200 || out["status"] != "valid" {
+			t.Fatalf("grant: %d %v", code, out)
+		}
+		code, out = apiDo(t, e, "POST", "/api/v1/patent-loans", tok, fmt.Sprintf(`{"enterprise_id":%d,"bank":"农商银行","amount":"80万元","term_months":6,
+			"start_date":"2026-03-01","app_nos":[%q]}`, own, no))
+		if code != 201 || out["amount"] != float64(80_0000_00) || out["status"] != "applying" {
+			t.Fatalf("loan: %d %v", code, out)
+		}
+		loan := strconv.FormatInt(int64(out["id"].(float64)), 10)
+		if code, out = apiDo(t, e, "POST", "/api/v1/patent-loans/"+loan+"/status", tok, `{"status":"registered","registration_no":"皖质登2026-007"}`); code != 200 || out["status"] != "registered" {
+			t.Fatalf("register: %d %v", code, out)
+		}
+		code, out = apiDo(t, e, "GET", path, tok, "")
+		hist, _ := out["history"].([]any)
+		if code != 200 || len(hist) != 2 || hist[1].(map[string]any)["to"] != "valid" || hist[1].(map[string]any)["effective"] != "2026-02-03" {
+			t.Fatalf("get: %d %v", code, out)
+		}
+		ctx := context.Background()
+		if _, _, err := e.app.Auth.CreateUser(ctx, nil, auth.UserInput{Username: "qiye2", DisplayName: "企业用户", Roles: []auth.Role{auth.Enterprise},
+			RegionCode: "341203", EnterpriseID: own, Password: testPassword}); err != nil {
+			t.Fatal(err)
+		}
+		entTok := e.token("qiye2")
+		if code, out = apiDo(t, e, "GET", "/api/v1/patents", entTok, ""); code != 200 || out["total"] != float64(1) {
+			t.Errorf("the enterprise's list: %d %v", code, out)
+		}
+		if code, out = apiDo(t, e, "GET", "/api/v1/patent-loans", entTok, ""); code != 200 || len(out["items"].([]any)) != 1 {
+			t.Errorf("the enterprise's loans: %d %v", code, out)
+		}
+		if code, _ = apiDo(t, e, "GET", "/api/v1/patents", e.token("viewer"), ""); code != 200 {
+			t.Errorf("the city viewer's list: %d", code)
+		}
+	})
+}
