@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"io"
@@ -701,8 +702,16 @@ func loadAgencies(ctx context.Context, tx *db.Tx) (map[string]int64, error) {
 	return out, err
 }
 
-// insertBatch is how many new patents one INSERT statement carries.
-const insertBatch = 100
+// insertBatch is how many new patents one INSERT statement carries on
+// PostgreSQL, where each statement is a round trip. SQLite runs in the
+// process and parses numbered parameters in time quadratic in their
+// number, so there each row is one execution of a prepared statement.
+func insertBatch(tx *db.Tx) int {
+	if tx.Dialect.Engine == db.SQLite {
+		return 1
+	}
+	return 100
+}
 
 // write applies the plans: new patents in multi-row INSERTs, changed ones
 // one UPDATE each, and the history rows.
@@ -741,8 +750,26 @@ func (s *Service) write(ctx context.Context, tx *db.Tx, u *auth.User, plans []pl
 			progress("write", done, len(plans))
 		}
 	}
-	for start := 0; start < len(fresh); start += insertBatch {
-		part := fresh[start:min(start+insertBatch, len(fresh))]
+	batch := insertBatch(tx)
+	stmts := map[string]*sql.Stmt{} // by SQL text: the full batches' statement is prepared once
+	defer func() {
+		for _, st := range stmts {
+			st.Close()
+		}
+	}()
+	prepared := func(q string) (*sql.Stmt, error) {
+		if st, ok := stmts[q]; ok {
+			return st, nil
+		}
+		st, err := tx.PrepareContext(ctx, q)
+		if err != nil {
+			return nil, db.Normalize(err)
+		}
+		stmts[q] = st
+		return st, nil
+	}
+	for start := 0; start < len(fresh); start += batch {
+		part := fresh[start:min(start+batch, len(fresh))]
 		args := make([]any, 0, len(part)*15)
 		var vals []string
 		for _, pl := range part {
@@ -756,8 +783,12 @@ func (s *Service) write(ctx context.Context, tx *db.Tx, u *auth.User, plans []pl
 			}
 			vals = append(vals, "("+strings.Join(ph, ", ")+", "+ph[14]+")")
 		}
-		rows, err := tx.QueryContext(ctx, `INSERT INTO patents (app_no, type, pct, title, applicants, enterprise_id, candidate_id, region_code, inventors,
-			application_date, grant_date, status, ipc_main, agency_id, created_at, updated_at) VALUES `+strings.Join(vals, ", ")+` RETURNING id, app_no`, args...)
+		st, err := prepared(`INSERT INTO patents (app_no, type, pct, title, applicants, enterprise_id, candidate_id, region_code, inventors,
+			application_date, grant_date, status, ipc_main, agency_id, created_at, updated_at) VALUES ` + strings.Join(vals, ", ") + ` RETURNING id, app_no`)
+		if err != nil {
+			return err
+		}
+		rows, err := st.QueryContext(ctx, args...)
 		if err != nil {
 			return db.Normalize(err)
 		}
@@ -777,8 +808,8 @@ func (s *Service) write(ctx context.Context, tx *db.Tx, u *auth.User, plans []pl
 		done += len(part)
 		progress("write", min(done, len(plans)), len(plans))
 	}
-	for start := 0; start < len(hist); start += insertBatch {
-		part := hist[start:min(start+insertBatch, len(hist))]
+	for start := 0; start < len(hist); start += batch {
+		part := hist[start:min(start+batch, len(hist))]
 		args := make([]any, 0, len(part)*7)
 		var vals []string
 		for _, h := range part {
@@ -787,8 +818,12 @@ func (s *Service) write(ctx context.Context, tx *db.Tx, u *auth.User, plans []pl
 			vals = append(vals, "($"+strconv.Itoa(b+1)+", $"+strconv.Itoa(b+2)+", $"+strconv.Itoa(b+3)+", $"+strconv.Itoa(b+4)+", $"+
 				strconv.Itoa(b+5)+", $"+strconv.Itoa(b+6)+", $"+strconv.Itoa(b+7)+")")
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO patent_status_history (patent_id, from_status, to_status, effective, source, changed_by, changed_at)
-			VALUES `+strings.Join(vals, ", "), args...); err != nil {
+		st, err := prepared(`INSERT INTO patent_status_history (patent_id, from_status, to_status, effective, source, changed_by, changed_at)
+			VALUES ` + strings.Join(vals, ", "))
+		if err != nil {
+			return err
+		}
+		if _, err := st.ExecContext(ctx, args...); err != nil {
 			return db.Normalize(err)
 		}
 	}

@@ -42,11 +42,15 @@ CREATE TABLE patents (
     created_at       TIMESTAMP NOT NULL,
     updated_at       TIMESTAMP NOT NULL
 );
-CREATE INDEX patents_region_app ON patents (region_code, application_date);
-CREATE INDEX patents_app_type ON patents (application_date, type);
-CREATE INDEX patents_grant_type ON patents (grant_date, type);
-CREATE INDEX patents_type_status ON patents (type, status);
+-- The statistics count by date range, type, region and enterprise: the date
+-- indexes hold those columns, so the counts are read from the index alone.
+-- The lists filter by township and sort by date.
+CREATE INDEX patents_app ON patents (application_date, type, region_code, enterprise_id);
+CREATE INDEX patents_grant ON patents (grant_date, type, region_code, enterprise_id);
+CREATE INDEX patents_in_force ON patents (type, status, grant_date, region_code);
+CREATE INDEX patents_region ON patents (region_code, application_date);
 CREATE INDEX patents_enterprise ON patents (enterprise_id, application_date);
+CREATE INDEX patents_candidate ON patents (candidate_id);
 CREATE INDEX patents_agency ON patents (agency_id);
 
 CREATE TABLE patent_status_history (
