@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"kejiju/internal/auth"
 	"kejiju/internal/calendar"
@@ -423,6 +424,14 @@ func keep(u *auth.User, data []byte) (string, error) {
 	token := hex.EncodeToString(b)
 	if err := os.MkdirAll(pending(), 0o700); err != nil {
 		return "", i18n.Wrap(err, "patent import: pending dir")
+	}
+	// Previews never confirmed are dropped after a day.
+	if old, err := os.ReadDir(pending()); err == nil {
+		for _, f := range old {
+			if info, err := f.Info(); err == nil && time.Since(info.ModTime()) > 24*time.Hour {
+				os.Remove(filepath.Join(pending(), f.Name()))
+			}
+		}
 	}
 	path, _ := pendingPath(u, token)
 	if err := os.WriteFile(path, data, 0o600); err != nil {

@@ -457,6 +457,7 @@ func (s *Service) Import(ctx context.Context, u *auth.User, tree *region.Tree, r
 		progress = func(string, int, int) {}
 	}
 	rep := &ImportReport{Total: len(rows), DryRun: opt.DryRun}
+	var rowErrs []RowError
 	apps, err := s.applicantIndex(ctx, u)
 	if err != nil {
 		return nil, err
@@ -473,7 +474,7 @@ func (s *Service) Import(ctx context.Context, u *auth.User, tree *region.Tree, r
 				seen[p.no] = row.Number
 			}
 		}
-		rep.Errors = append(rep.Errors, errs...)
+		rowErrs = append(rowErrs, errs...)
 		if len(errs) == 0 {
 			parsedRows = append(parsedRows, p)
 		}
@@ -486,7 +487,9 @@ func (s *Service) Import(ctx context.Context, u *auth.User, tree *region.Tree, r
 		source = "import:" + src
 	}
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
+		// A retried transaction starts over from the rows' own problems.
 		rep.New, rep.Updated, rep.Unchanged, rep.StatusChanges, rep.Linked, rep.Suggested, rep.NewAgencies, rep.Written = 0, 0, 0, 0, 0, 0, 0, false
+		rep.Errors = slices.Clone(rowErrs)
 		known, err := loadOnFile(ctx, tx, parsedRows)
 		if err != nil {
 			return err
@@ -627,7 +630,7 @@ func planRow(p parsed, old *onFile, apps applicantIndex, u *auth.User, scope aut
 		}
 		if p.status != "" && p.status != old.Status {
 			if !CanMove(old.Status, p.status) {
-				return fail("status", "patent.status.bad_move", old.Status, p.status)
+				return fail("status", "patent.status.bad_move", StatusName(old.Status), StatusName(p.status))
 			}
 			rec.Status, pl.moved = p.status, true
 		} else if p.status == "" && p.hasGrant && old.Status == Applied {
@@ -751,6 +754,7 @@ func (s *Service) write(ctx context.Context, tx *db.Tx, u *auth.User, plans []pl
 		}
 	}
 	batch := insertBatch(tx)
+	var firstID, lastID int64 // of the new patents
 	stmts := map[string]*sql.Stmt{} // by SQL text: the full batches' statement is prepared once
 	defer func() {
 		for _, st := range stmts {
@@ -783,8 +787,34 @@ func (s *Service) write(ctx context.Context, tx *db.Tx, u *auth.User, plans []pl
 			}
 			vals = append(vals, "("+strings.Join(ph, ", ")+", "+ph[14]+")")
 		}
-		st, err := prepared(`INSERT INTO patents (app_no, type, pct, title, applicants, enterprise_id, candidate_id, region_code, inventors,
-			application_date, grant_date, status, ipc_main, agency_id, created_at, updated_at) VALUES ` + strings.Join(vals, ", ") + ` RETURNING id, app_no`)
+		insert := `INSERT INTO patents (app_no, type, pct, title, applicants, enterprise_id, candidate_id, region_code, inventors,
+			application_date, grant_date, status, ipc_main, agency_id, created_at, updated_at) VALUES ` + strings.Join(vals, ", ")
+		if batch == 1 {
+			// SQLite: no RETURNING, which makes it keep a statement
+			// journal for every row; the rowid comes back without it.
+			st, err := prepared(insert)
+			if err != nil {
+				return err
+			}
+			res, err := st.ExecContext(ctx, args...)
+			if err != nil {
+				return db.Normalize(err)
+			}
+			id, err := res.LastInsertId()
+			if err != nil {
+				return db.Normalize(err)
+			}
+			if firstID == 0 {
+				firstID = id
+			}
+			firstID, lastID = min(firstID, id), max(lastID, id)
+			done++
+			if done%1000 == 0 {
+				progress("write", done, len(plans))
+			}
+			continue
+		}
+		st, err := prepared(insert + ` RETURNING id`)
 		if err != nil {
 			return err
 		}
@@ -792,21 +822,33 @@ func (s *Service) write(ctx context.Context, tx *db.Tx, u *auth.User, plans []pl
 		if err != nil {
 			return db.Normalize(err)
 		}
-		ids := map[string]int64{}
 		if _, err := db.Collect(rows, func(sc interface{ Scan(...any) error }) (struct{}, error) {
 			var id int64
-			var no string
-			err := sc.Scan(&id, &no)
-			ids[no] = id
+			err := sc.Scan(&id)
+			if firstID == 0 || id < firstID {
+				firstID = id
+			}
+			lastID = max(lastID, id)
 			return struct{}{}, err
 		}); err != nil {
 			return err
 		}
-		for _, pl := range part {
-			hist = append(hist, histRow{id: ids[pl.rec.AppNo], to: pl.rec.Status, eff: effectiveDate(pl.rec, today)})
-		}
 		done += len(part)
 		progress("write", min(done, len(plans)), len(plans))
+	}
+	// The new patents' first history rows, in one statement: the patents
+	// this transaction inserted are those stamped with its time among the
+	// ids it was given, each without a history row yet. The effective date
+	// is effectiveDate's, in SQL.
+	if len(fresh) > 0 {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO patent_status_history (patent_id, from_status, to_status, effective, source, changed_by, changed_at)
+			SELECT p.id, '', p.status, CASE WHEN p.status = 'applied' THEN p.application_date
+				WHEN p.status IN ('granted', 'valid') AND p.grant_date IS NOT NULL THEN p.grant_date ELSE $1 END, $2, $3, $4
+			FROM patents p WHERE p.id BETWEEN $5 AND $6 AND p.created_at = $4
+				AND NOT EXISTS (SELECT 1 FROM patent_status_history h WHERE h.patent_id = p.id)
+			ORDER BY p.id`, today, source, nullID(u.ID), tx.Now, firstID, lastID); err != nil {
+			return db.Normalize(err)
+		}
 	}
 	for start := 0; start < len(hist); start += batch {
 		part := hist[start:min(start+batch, len(hist))]

@@ -213,7 +213,7 @@ func (s *Service) MoveLoan(ctx context.Context, u *auth.User, id int64, to, regi
 			return err
 		}
 		if !CanMoveLoan(before.Status, to) {
-			return i18n.FieldError("loan_status", "patent.loan.bad_move", before.Status, to)
+			return i18n.FieldError("loan_status", "patent.loan.bad_move", LoanStatusName(before.Status), LoanStatusName(to))
 		}
 		reg := before.RegistrationNo
 		if to == LoanRegistered {

@@ -62,6 +62,17 @@ const (
 // Statuses lists the statuses in display order.
 var Statuses = []string{Applied, Granted, Valid, Rejected, Withdrawn, Lapsed}
 
+var statusLabels = map[string]string{Applied: "申请", Granted: "授权", Valid: "有效", Rejected: "驳回", Withdrawn: "撤回", Lapsed: "失效"}
+
+// StatusName is a legal status as the bureau writes it (申请, 授权, 有效,
+// 驳回, 撤回, 失效), for messages; an unknown status as it is.
+func StatusName(s string) string {
+	if n, ok := statusLabels[s]; ok {
+		return n
+	}
+	return s
+}
+
 // transitions are the legal-status changes a patent may go through. An
 // application may be reported already valid (granted and maintained); a
 // lapsed patent may be restored (恢复权利). Rejected and withdrawn
@@ -308,6 +319,16 @@ const (
 
 // LoanStatuses lists the loan states in display order.
 var LoanStatuses = []string{LoanApplying, LoanRegistered, LoanRepaid, LoanDefaulted}
+
+var loanNames = map[string]string{LoanApplying: "申请中", LoanRegistered: "已登记", LoanRepaid: "已还款", LoanDefaulted: "违约"}
+
+// LoanStatusName is a loan state in Chinese, for messages.
+func LoanStatusName(s string) string {
+	if n, ok := loanNames[s]; ok {
+		return n
+	}
+	return s
+}
 
 var loanTransitions = map[string][]string{
 	LoanApplying:   {LoanRegistered},

@@ -363,7 +363,7 @@ func (s *Service) SetStatus(ctx context.Context, u *auth.User, id int64, ch Stat
 			return stale()
 		}
 		if !CanMove(before.Status, ch.Status) {
-			return i18n.FieldError("legal_status", "patent.status.bad_move", before.Status, ch.Status)
+			return i18n.FieldError("legal_status", "patent.status.bad_move", StatusName(before.Status), StatusName(ch.Status))
 		}
 		grant := before.GrantDate
 		if IsGrantedStatus(ch.Status) && grant.IsZero() {
