@@ -754,7 +754,7 @@ func (s *Service) write(ctx context.Context, tx *db.Tx, u *auth.User, plans []pl
 		}
 	}
 	batch := insertBatch(tx)
-	var firstID, lastID int64 // of the new patents
+	var firstID, lastID int64       // of the new patents
 	stmts := map[string]*sql.Stmt{} // by SQL text: the full batches' statement is prepared once
 	defer func() {
 		for _, st := range stmts {
