@@ -764,11 +764,11 @@ func pages(ctx context.Context, o options, cfg app.Config, r *result) error {
 				t := time.Now()
 				items, total, err := svc.List(ctx, u, *p.filter)
 				if err != nil {
-					return fmt.Errorf("List %+v: %w", *p.filter, err)
+					return fmt.Errorf("list %+v: %w", *p.filter, err)
 				}
 				times = append(times, float64(time.Since(t).Microseconds())/1000)
 				if len(items) == 0 || total == 0 {
-					return fmt.Errorf("List %+v: nothing found", *p.filter)
+					return fmt.Errorf("list %+v: nothing found", *p.filter)
 				}
 			}
 			p.listMS = median(times)

@@ -17,6 +17,7 @@ import (
 	"kejiju/internal/program"
 	"kejiju/internal/region"
 	"kejiju/internal/review"
+	"kejiju/internal/subsidy"
 	"kejiju/internal/visit"
 	"kejiju/internal/voucher"
 )
@@ -257,4 +258,23 @@ func (a patentEnterprises) InScope(ctx context.Context, u *auth.User) ([]patent.
 		return nil
 	})
 	return out, err
+}
+
+// subsidyEnterprises tells the subsidy area who claims.
+type subsidyEnterprises struct{ s *enterprise.Service }
+
+func (a subsidyEnterprises) Applicant(ctx context.Context, u *auth.User, id int64) (subsidy.Applicant, error) {
+	e, err := a.s.Get(ctx, u, id)
+	if err != nil {
+		return subsidy.Applicant{}, err
+	}
+	return subsidy.Applicant{ID: e.ID, Name: e.Name, CreditCode: e.CreditCode, RegionCode: e.RegionCode}, nil
+}
+
+func (a subsidyEnterprises) ApplicantByCode(ctx context.Context, u *auth.User, code string) (subsidy.Applicant, error) {
+	e, err := a.s.ByCode(ctx, u, code)
+	if err != nil {
+		return subsidy.Applicant{}, err
+	}
+	return a.Applicant(ctx, u, e.ID)
 }

@@ -25,10 +25,13 @@ import (
 	"kejiju/internal/hightech"
 	"kejiju/internal/ident"
 	"kejiju/internal/jobs"
+	"kejiju/internal/ledger"
 	"kejiju/internal/patent"
 	"kejiju/internal/program"
 	"kejiju/internal/region"
+	"kejiju/internal/report"
 	"kejiju/internal/review"
+	"kejiju/internal/subsidy"
 	"kejiju/internal/visit"
 	"kejiju/internal/voucher"
 	"kejiju/internal/web"
@@ -74,6 +77,7 @@ type App struct {
 
 	Enterprises *enterprise.Service
 	Vouchers    *voucher.Service
+	Subsidies   *subsidy.Service
 	Patents     *patent.Service
 }
 
@@ -125,6 +129,7 @@ func New(cfg Config, d *db.DB, log *slog.Logger) (*App, error) {
 	}
 	a.Enterprises = &enterprise.Service{DB: d, Audit: lg, Accounts: a.Auth}
 	a.Vouchers = &voucher.Service{DB: d, Audit: lg, Enterprises: voucherEnterprises{a.Enterprises}}
+	a.Subsidies = &subsidy.Service{DB: d, Audit: lg, Enterprises: subsidyEnterprises{a.Enterprises}}
 	a.Patents = &patent.Service{DB: d, Audit: lg, Enterprises: patentEnterprises{a.Enterprises}}
 	a.schedule()
 	if err := a.Auth.LoadPolicy(context.Background()); err != nil {
@@ -178,6 +183,25 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 	nav = append(nav, voucher.Nav()...)
 	tmpls = append(tmpls, voucher.Templates())
 
+	sub := &subsidy.Handlers{Service: a.Subsidies}
+	sub.Routes(routes)
+	nav = append(nav, subsidy.Nav()...)
+	tmpls = append(tmpls, subsidy.Templates())
+
+	fin := &ledger.Handlers{DB: a.DB, Objects: map[string]string{"application": "/applications/", "voucher": "/vouchers/", "subsidy": "/subsidies/"}}
+	fin.Routes(routes)
+	nav = append(nav, ledger.Nav()...)
+	tmpls = append(tmpls, ledger.Templates())
+
+	catalog, err := report.NewCatalog(Measures()...)
+	if err != nil {
+		return nil, err
+	}
+	rep := &report.Handlers{DB: a.DB, Catalog: catalog}
+	rep.Routes(routes)
+	nav = append(nav, report.Nav()...)
+	tmpls = append(tmpls, report.Templates())
+
 	pat := &patent.Handlers{Service: a.Patents, Regions: a.Regions}
 	pat.Routes(routes)
 	nav = append(nav, patent.Nav()...)
@@ -198,7 +222,7 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	adm.Web, ent.Web, ht.Web, vis.Web, prog.Web, rev.Web, aw.Web, vou.Web, pat.Web = s, s, s, s, s, s, s, s, s
+	adm.Web, ent.Web, ht.Web, vis.Web, prog.Web, rev.Web, aw.Web, vou.Web, sub.Web, fin.Web, rep.Web, pat.Web = s, s, s, s, s, s, s, s, s, s, s, s
 	a.Web = s
 	return s, nil
 }
@@ -209,6 +233,9 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 // it also adds the demo district's staff.
 func (a *App) Bootstrap(ctx context.Context, out io.Writer) error {
 	if _, err := a.Regions.Seed(ctx, append(region.Anhui(), region.DemoDistrict()...)); err != nil {
+		return err
+	}
+	if err := a.Subsidies.Seed(ctx, nil); err != nil {
 		return err
 	}
 	var n int

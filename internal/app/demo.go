@@ -11,6 +11,7 @@ import (
 	"kejiju/internal/ident"
 	"kejiju/internal/money"
 	"kejiju/internal/patent"
+	"kejiju/internal/subsidy"
 	"kejiju/internal/voucher"
 	"kejiju/internal/xlsx"
 )
@@ -78,6 +79,9 @@ func (a *App) seedDemo(ctx context.Context, director *auth.User) error {
 	if err != nil {
 		return err
 	}
+	if err := a.seedSubsidies(ctx, director, this); err != nil {
+		return err
+	}
 	return a.seedDemoPatents(ctx, director, svc, this)
 }
 
@@ -133,6 +137,41 @@ func (a *App) seedDemoPatents(ctx context.Context, director *auth.User, svc *ent
 	if _, err := a.Patents.CreateLoan(ctx, director, patent.LoanInput{EnterpriseID: pledgedBy, Bank: "徽商银行阜阳分行", Amount: "300万元",
 		TermMonths: 12, StartDate: day(this, 3, 1), AssessedValue: "500万元", Assessor: "演示资产评估有限公司", AppNos: []string{pledged}}, "演示数据"); err != nil {
 		return err
+	}
+	return nil
+}
+
+// seedSubsidies appropriates this year's subsidy budgets (as finance) and
+// files three claims: an equipment post-subsidy approved and awaiting
+// payment, a pledge assessment fee submitted, and a pledge interest claim
+// waiting for the loan's repayment.
+func (a *App) seedSubsidies(ctx context.Context, director *auth.User, year int) error {
+	fin, err := a.Auth.UserByName(ctx, "caiwu")
+	if err != nil {
+		return err
+	}
+	for k, amount := range map[subsidy.Kind]string{subsidy.Equipment: "500万元", subsidy.Purchase: "100万元", subsidy.Patent: "50万元"} {
+		if err := a.Subsidies.FundBudget(ctx, fin, subsidy.FundInput{Year: year, Kind: k, Amount: amount, Key: "demo"}); err != nil {
+			return err
+		}
+	}
+	const wan = 1_000_000 // fen
+	eq, err := a.Subsidies.Submit(ctx, director, subsidy.ClaimInput{Kind: subsidy.Equipment, CreditCode: enterprise.SampleCode(demoFirst),
+		Equipment: &subsidy.EquipmentInput{Sales: 3200 * wan, Devices: []subsidy.Device{
+			{Name: "扫描电子显微镜", Value: 1500 * wan, ForRD: true}, {Name: "高效液相色谱仪", Value: 68 * wan, ForRD: true}}}})
+	if err != nil {
+		return err
+	}
+	if _, err := a.Subsidies.Approve(ctx, director, eq.ID); err != nil {
+		return err
+	}
+	for _, in := range []subsidy.PatentInput{
+		{Item: subsidy.PledgeAssessment, LoanNo: fmt.Sprintf("ZY%d-001", year), Loan: 800 * wan, Fee: 6 * wan},
+		{Item: subsidy.PledgeInterest, LoanNo: fmt.Sprintf("ZY%d-001", year), Loan: 800 * wan, Interest: 30 * wan},
+	} {
+		if _, err := a.Subsidies.Submit(ctx, director, subsidy.ClaimInput{Kind: subsidy.Patent, CreditCode: enterprise.SampleCode(demoFirst + 1), Patent: &in}); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -9,8 +9,10 @@ import (
 	"kejiju/internal/app"
 	"kejiju/internal/db"
 	"kejiju/internal/db/dbtest"
+	"kejiju/internal/ledger"
 	"kejiju/internal/money"
 	"kejiju/internal/patent"
+	"kejiju/internal/subsidy"
 )
 
 // TestDemoData starts a demo bureau: the demo district gets its 60
@@ -58,6 +60,17 @@ func TestDemoData(t *testing.T) {
 		}
 		if l, err := a.Patents.Loan(ctx, director, ls[0].ID); err != nil || len(l.Patents) != 1 {
 			t.Fatalf("demo pledge loan %+v, %v", l, err)
+		}
+		claims, n, err := a.Subsidies.Claims(ctx, director, subsidy.Filter{})
+		states := map[subsidy.State]int{}
+		for _, c := range claims {
+			states[c.State]++
+		}
+		if err != nil || n != 3 || states[subsidy.Approved] != 1 || states[subsidy.Submitted] != 1 || states[subsidy.Waiting] != 1 {
+			t.Fatalf("demo subsidy claims %d %v (%v)", n, states, err)
+		}
+		if rec, err := ledger.Reconcile(ctx, d, director.Scope()); err != nil || !rec.OK() || rec.Payables == 0 {
+			t.Fatalf("demo ledger reconciliation %+v (%v)", rec, err)
 		}
 	})
 }

@@ -75,6 +75,12 @@ const (
 	PermProgramApprove Permission = "program.approve"
 	// PermFinancePay disburses installments.
 	PermFinancePay Permission = "finance.pay"
+	// PermSubsidyClaim files subsidy claims: an enterprise its own, staff on
+	// an enterprise's behalf.
+	PermSubsidyClaim Permission = "subsidy.claim"
+	// PermFinanceView reads the finance views: budget lines, fund sources,
+	// payables due and the reconciliation.
+	PermFinanceView Permission = "finance.view"
 	// PermAwardManage runs the award nominations.
 	PermAwardManage Permission = "award.manage"
 	// PermAwardApprove confirms or refuses an award after its publicity.
@@ -97,13 +103,13 @@ const (
 )
 
 var grants = map[Role][]Permission{
-	Director:   {PermDashboard, PermRegionView, PermWrite, PermIdentOverride, PermCalendar, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit, PermProgramManage, PermProgramApprove, PermAwardManage, PermAwardApprove, PermReviewManage, PermNominate, PermPatentManage},
-	Staff:      {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit, PermProgramManage, PermAwardManage, PermReviewManage, PermNominate, PermPatentManage},
-	Finance:    {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView, PermFinancePay},
-	Enterprise: {PermWrite, PermEnterpriseView, PermNeedSubmit, PermApply, PermNominate},
+	Director:   {PermDashboard, PermRegionView, PermWrite, PermIdentOverride, PermCalendar, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit, PermProgramManage, PermProgramApprove, PermAwardManage, PermAwardApprove, PermReviewManage, PermNominate, PermFinanceView, PermSubsidyClaim, PermPatentManage},
+	Staff:      {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit, PermProgramManage, PermAwardManage, PermReviewManage, PermNominate, PermFinanceView, PermSubsidyClaim, PermPatentManage},
+	Finance:    {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView, PermFinancePay, PermFinanceView},
+	Enterprise: {PermWrite, PermEnterpriseView, PermNeedSubmit, PermApply, PermNominate, PermSubsidyClaim},
 	Expert:     {PermWrite, PermReview},
 	Assistant:  {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView},
-	CityViewer: {PermDashboard, PermRegionView, PermEnterpriseView},
+	CityViewer: {PermDashboard, PermRegionView, PermEnterpriseView, PermFinanceView},
 	SysAdmin:   {PermUserView, PermUserManage, PermRegionView, PermRegionManage, PermBackup, PermIdentOverride, PermCalendar},
 	SecAdmin:   {PermUserView, PermAdminRoles, PermUserUnlock, PermPolicy, PermScopeExplain},
 	AuditAdmin: {PermAuditView},

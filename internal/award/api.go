@@ -1,20 +1,11 @@
 package award
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"net/http"
 	"strconv"
 
 	"kejiju/internal/web"
 )
-
-// newKey returns a random token for a form's hidden idempotency key.
-func newKey() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
 
 func (h *Handlers) apiRounds(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()

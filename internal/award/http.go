@@ -469,7 +469,7 @@ func (h *Handlers) nomData(r *http.Request, id int64) (nomPage, error) {
 	if err != nil {
 		return nomPage{}, err
 	}
-	d := nomPage{N: n, R: rd, Edit: Machine.CanEdit(u, owner(u, n), n.State, "content") && CanNominate(u), Key: newKey(), Fields: ReturnFields}
+	d := nomPage{N: n, R: rd, Edit: Machine.CanEdit(u, owner(u, n), n.State, "content") && CanNominate(u), Key: web.FormKey(), Fields: ReturnFields}
 	for _, t := range Actions(u, n) {
 		d.Actions = append(d.Actions, t.Action)
 	}

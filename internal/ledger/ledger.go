@@ -105,15 +105,19 @@ const (
 
 // Account is a ledger account.
 type Account struct {
-	ID         int64     `json:"id"`
-	Code       string    `json:"code"` // e.g. "budget:program:12"
-	Name       string    `json:"name"`
-	Kind       Kind      `json:"kind"`
-	FloorZero  bool      `json:"floor_zero"`
-	RegionCode string    `json:"region_code,omitempty"`
-	Balance    money.Fen `json:"balance"` // kept, normal direction
-	Version    int64     `json:"version"`
-	CreatedAt  time.Time `json:"created_at"`
+	ID         int64  `json:"id"`
+	Code       string `json:"code"` // e.g. "budget:program:12"
+	Name       string `json:"name"`
+	Kind       Kind   `json:"kind"`
+	FloorZero  bool   `json:"floor_zero"`
+	RegionCode string `json:"region_code,omitempty"`
+	// Purpose is the code of the budget account the money belongs to: a
+	// budget account names itself, its commitments and payables name it;
+	// fund and paid accounts have none. The finance views group by it.
+	Purpose   string    `json:"purpose,omitempty"`
+	Balance   money.Fen `json:"balance"` // kept, normal direction
+	Version   int64     `json:"version"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // Line is one posting of an entry: debit positive, credit negative.
@@ -153,9 +157,9 @@ func Open(ctx context.Context, tx *db.Tx, a Account) (int64, error) {
 		a.Name = a.Code
 	}
 	var id int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO ledger_accounts (code, name, kind, normal_sign, floor_zero, region_code, balance, version, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, 0, 1, $7) ON CONFLICT (code) DO NOTHING RETURNING id`,
-		a.Code, a.Name, string(a.Kind), a.Kind.NormalSign(), a.FloorZero, a.RegionCode, tx.Now.UTC().Truncate(time.Microsecond)).Scan(&id)
+	err := tx.QueryRowContext(ctx, `INSERT INTO ledger_accounts (code, name, kind, normal_sign, floor_zero, region_code, purpose, balance, version, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 1, $8) ON CONFLICT (code) DO NOTHING RETURNING id`,
+		a.Code, a.Name, string(a.Kind), a.Kind.NormalSign(), a.FloorZero, a.RegionCode, a.Purpose, tx.Now.UTC().Truncate(time.Microsecond)).Scan(&id)
 	if err == nil {
 		return id, nil
 	}
@@ -426,9 +430,9 @@ func Balance(ctx context.Context, q db.Querier, code string) (money.Fen, error) 
 func Get(ctx context.Context, q db.Querier, code string) (Account, error) {
 	var a Account
 	var kind string
-	err := q.QueryRowContext(ctx, `SELECT id, code, name, kind, floor_zero, region_code, balance, version, created_at
+	err := q.QueryRowContext(ctx, `SELECT id, code, name, kind, floor_zero, region_code, purpose, balance, version, created_at
 		FROM ledger_accounts WHERE code = $1`, code).
-		Scan(&a.ID, &a.Code, &a.Name, &kind, &a.FloorZero, &a.RegionCode, &a.Balance, &a.Version, &a.CreatedAt)
+		Scan(&a.ID, &a.Code, &a.Name, &kind, &a.FloorZero, &a.RegionCode, &a.Purpose, &a.Balance, &a.Version, &a.CreatedAt)
 	if db.IsNoRows(err) {
 		return a, i18n.E(i18n.NotFound, "ledger.unknown_account", code)
 	}

@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"sync"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"kejiju/internal/audit"
 	"kejiju/internal/auth"
@@ -470,12 +473,14 @@ func property(t *testing.T, d *db.DB, seed uint64, steps int) {
 	ctx := t.Context()
 	lg := newLog(t)
 	pfx := fmt.Sprintf("s%d:", seed)
+	fundC, budgetC := fmt.Sprintf("fund:s%d", seed), fmt.Sprintf("budget:s%d", seed)
+	acct := func(stage string, i int) string { return fmt.Sprintf("%s:s%d:%d", stage, seed, i) }
 	apps := 3
-	codes := []string{pfx + "fund", pfx + "budget"}
-	kinds := map[string]ledger.Kind{pfx + "fund": ledger.Equity, pfx + "budget": ledger.Asset}
+	codes := []string{fundC, budgetC}
+	kinds := map[string]ledger.Kind{fundC: ledger.Equity, budgetC: ledger.Asset}
 	for i := range apps {
 		for _, c := range []string{"commit", "payable", "paid"} {
-			code := fmt.Sprintf("%s%s:%d", pfx, c, i)
+			code := acct(c, i)
 			codes = append(codes, code)
 			kinds[code] = ledger.Asset
 			if c == "paid" {
@@ -485,7 +490,8 @@ func property(t *testing.T, d *db.DB, seed uint64, steps int) {
 	}
 	err := do(t, d, func(ctx context.Context, tx *db.Tx) error {
 		for _, c := range codes {
-			if _, err := ledger.Open(ctx, tx, ledger.Account{Code: c, Kind: kinds[c], FloorZero: kinds[c] != ledger.Expense}); err != nil {
+			if _, err := ledger.Open(ctx, tx, ledger.Account{Code: c, Kind: kinds[c], FloorZero: kinds[c] != ledger.Expense,
+				RegionCode: "341204", Purpose: purposeOf(c, budgetC)}); err != nil {
 				return err
 			}
 		}
@@ -538,15 +544,15 @@ func property(t *testing.T, d *db.DB, seed uint64, steps int) {
 		op := r.IntN(10)
 		switch op {
 		case 0:
-			kind, f, m = ledger.KindFund, ledger.Fund, ledger.Move{From: pfx + "fund", To: pfx + "budget", Amount: amt * 3}
+			kind, f, m = ledger.KindFund, ledger.Fund, ledger.Move{From: fundC, To: budgetC, Amount: amt * 3}
 		case 1, 2:
-			kind, f, m = ledger.KindCommit, ledger.Commit, ledger.Move{From: pfx + "budget", To: fmt.Sprintf("%scommit:%d", pfx, a), Amount: amt}
+			kind, f, m = ledger.KindCommit, ledger.Commit, ledger.Move{From: budgetC, To: acct("commit", a), Amount: amt}
 		case 3, 4:
-			kind, f, m = ledger.KindMakePayable, ledger.MakePayable, ledger.Move{From: fmt.Sprintf("%scommit:%d", pfx, a), To: fmt.Sprintf("%spayable:%d", pfx, a), Amount: amt}
+			kind, f, m = ledger.KindMakePayable, ledger.MakePayable, ledger.Move{From: acct("commit", a), To: acct("payable", a), Amount: amt}
 		case 5, 6:
-			kind, f, m = ledger.KindPay, ledger.Pay, ledger.Move{From: fmt.Sprintf("%spayable:%d", pfx, a), To: fmt.Sprintf("%spaid:%d", pfx, a), Amount: amt}
+			kind, f, m = ledger.KindPay, ledger.Pay, ledger.Move{From: acct("payable", a), To: acct("paid", a), Amount: amt}
 		case 7:
-			kind, f, m = ledger.KindRelease, ledger.Release, ledger.Move{From: fmt.Sprintf("%scommit:%d", pfx, a), To: pfx + "budget", Amount: amt}
+			kind, f, m = ledger.KindRelease, ledger.Release, ledger.Move{From: acct("commit", a), To: budgetC, Amount: amt}
 		}
 		m.Key = key
 		switch {
@@ -610,7 +616,7 @@ func property(t *testing.T, d *db.DB, seed uint64, steps int) {
 			}
 		default:
 			// An invalid entry: unbalanced by one fen.
-			_, _, err := post(t, d, lg, ledger.Entry{Key: key, Kind: "bad", Lines: []ledger.Line{{AccountCode: pfx + "budget", Amount: -amt}, {AccountCode: fmt.Sprintf("%scommit:%d", pfx, a), Amount: amt + 1}}})
+			_, _, err := post(t, d, lg, ledger.Entry{Key: key, Kind: "bad", Lines: []ledger.Line{{AccountCode: budgetC, Amount: -amt}, {AccountCode: acct("commit", a), Amount: amt + 1}}})
 			if i18n.ErrorCode(err) != i18n.Invalid {
 				t.Fatalf("step %d unbalanced: %v", step, err)
 			}
@@ -628,11 +634,11 @@ func property(t *testing.T, d *db.DB, seed uint64, steps int) {
 		}
 		var commitSide, paidSide money.Fen
 		for i := range apps {
-			commitSide += bal(t, d, fmt.Sprintf("%scommit:%d", pfx, i)) + bal(t, d, fmt.Sprintf("%spayable:%d", pfx, i)) + bal(t, d, fmt.Sprintf("%spaid:%d", pfx, i))
-			paidSide += bal(t, d, fmt.Sprintf("%spaid:%d", pfx, i))
+			commitSide += bal(t, d, acct("commit", i)) + bal(t, d, acct("payable", i)) + bal(t, d, acct("paid", i))
+			paidSide += bal(t, d, acct("paid", i))
 		}
-		budget := bal(t, d, pfx+"budget")
-		fund := bal(t, d, pfx+"fund")
+		budget := bal(t, d, budgetC)
+		fund := bal(t, d, fundC)
 		if fund != budget+commitSide {
 			t.Fatalf("step %d: fund %d != budget %d + committed %d", step, fund, budget, commitSide)
 		}
@@ -642,12 +648,58 @@ func property(t *testing.T, d *db.DB, seed uint64, steps int) {
 		if funded != fund || paid != paidSide {
 			t.Fatalf("step %d: model funded %d paid %d, ledger %d %d", step, funded, paid, fund, paidSide)
 		}
+		// The finance view of the budget line tells the same.
+		if step%10 == 9 || step == steps-1 {
+			line := budgetLine(t, d, budgetC)
+			want := ledger.Budget{Code: budgetC, Name: budgetC, RegionCode: "341204", Appropriated: funded, Available: budget,
+				Committed: commitSum(t, d, acct, "commit", apps), Payable: commitSum(t, d, acct, "payable", apps), Paid: paid}
+			if line != want || !line.Balanced() {
+				t.Fatalf("step %d: finance view %+v, want %+v", step, line, want)
+			}
+			if rec, err := ledger.Reconcile(ctx, d, financeScope); err != nil || !rec.OK() {
+				t.Fatalf("step %d: reconciliation %+v (%v)", step, rec, err)
+			}
+		}
 	}
 	_ = committed
 	if n := count(t, d, `SELECT COUNT(*) FROM ledger_transactions t WHERE (SELECT SUM(amount) FROM ledger_postings p WHERE p.transaction_id = t.id) <> 0`); n != 0 {
 		t.Fatalf("%d unbalanced transactions", n)
 	}
 	_ = ctx
+}
+
+// purposeOf is the budget line of a test account: fund and paid accounts
+// have none.
+func purposeOf(code, budget string) string {
+	if s := ledger.Stage(code); s == "fund" || s == "paid" {
+		return ""
+	}
+	return budget
+}
+
+var financeScope = auth.Scope{Regions: []string{"341204"}}
+
+func budgetLine(t *testing.T, d *db.DB, code string) ledger.Budget {
+	t.Helper()
+	lines, err := ledger.Budgets(t.Context(), d, financeScope)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range lines {
+		if l.Code == code {
+			return l
+		}
+	}
+	t.Fatalf("no budget line %s in %+v", code, lines)
+	return ledger.Budget{}
+}
+
+func commitSum(t *testing.T, d *db.DB, acct func(string, int) string, stage string, n int) money.Fen {
+	var s money.Fen
+	for i := range n {
+		s += bal(t, d, acct(stage, i))
+	}
+	return s
 }
 
 // TestConcurrentCommits: 200 goroutines each commit 10,000 fen against a
@@ -737,5 +789,87 @@ func TestConcurrentSameKey(t *testing.T) {
 			t.Fatalf("%d commit transactions", c)
 		}
 		mustVerify(t, d)
+	})
+}
+
+// TestFinanceViews: the budget lines, fund sources, payables due and the
+// reconciliation of a small chart, and what the reconciliation catches.
+func TestFinanceViews(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		lg := newLog(t)
+		open := func(code string, kind ledger.Kind, purpose string) {
+			t.Helper()
+			if err := do(t, d, func(ctx context.Context, tx *db.Tx) error {
+				_, err := ledger.Open(ctx, tx, ledger.Account{Code: code, Name: code, Kind: kind, FloorZero: kind != ledger.Expense, RegionCode: "341204", Purpose: purpose})
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		move := func(f func(context.Context, *db.Tx, *audit.Log, *auth.User, ledger.Move) (int64, bool, error), key, from, to string, amt money.Fen) {
+			t.Helper()
+			if err := do(t, d, func(ctx context.Context, tx *db.Tx) error {
+				_, _, err := f(ctx, tx, lg, user, ledger.Move{Key: key, From: from, To: to, Amount: amt})
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		open("fund:341204:2026", ledger.Equity, "")
+		open("paid:341204:2026", ledger.Expense, "")
+		for _, line := range []string{"budget:call:1", "budget:call:2"} {
+			open(line, ledger.Asset, line)
+		}
+		open("commit:application:1", ledger.Asset, "budget:call:1")
+		open("payable:application:1", ledger.Asset, "budget:call:1")
+		move(ledger.Fund, "f1", "fund:341204:2026", "budget:call:1", 1_000_000)
+		move(ledger.Fund, "f2", "fund:341204:2026", "budget:call:2", 500_000)
+		move(ledger.Commit, "c1", "budget:call:1", "commit:application:1", 400_000)
+		move(ledger.MakePayable, "p1", "commit:application:1", "payable:application:1", 240_000)
+		move(ledger.Pay, "y1", "payable:application:1", "paid:341204:2026", 100_000)
+
+		got, err := ledger.Budgets(t.Context(), d, financeScope)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []ledger.Budget{
+			{Code: "budget:call:1", Name: "budget:call:1", RegionCode: "341204", Appropriated: 1_000_000, Available: 600_000, Committed: 160_000, Payable: 140_000, Paid: 100_000},
+			{Code: "budget:call:2", Name: "budget:call:2", RegionCode: "341204", Appropriated: 500_000, Available: 500_000},
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("budgets (-want +got):\n%s", diff)
+		}
+		funds, err := ledger.FundSources(t.Context(), d, financeScope)
+		if err != nil || len(funds) != 1 || funds[0].Appropriated != 1_500_000 || funds[0].Paid != 100_000 || funds[0].Year != 2026 || funds[0].Outstanding() != 1_400_000 {
+			t.Errorf("fund sources %+v (%v)", funds, err)
+		}
+		due, err := ledger.Payables(t.Context(), d, financeScope)
+		if err != nil || len(due) != 1 || due[0].Amount != 140_000 || due[0].Budget != "budget:call:1" || due[0].Since.IsZero() {
+			t.Fatalf("payables %+v (%v)", due, err)
+		}
+		if typ, id := due[0].Object(); typ != "application" || id != "1" {
+			t.Errorf("object %s %s", typ, id)
+		}
+		rec, err := ledger.Reconcile(t.Context(), d, financeScope)
+		if err != nil || !rec.OK() || rec.Funds != 1_500_000 || rec.Budgets != 1_100_000 || rec.Commitments != 160_000 || rec.Payables != 140_000 || rec.Paid != 100_000 {
+			t.Errorf("reconciliation %+v (%v)", rec, err)
+		}
+		// An enterprise's scope sees none of it.
+		if b, err := ledger.Budgets(t.Context(), d, auth.Scope{EnterpriseID: 1}); err != nil || len(b) != 0 {
+			t.Errorf("enterprise scope: %+v (%v)", b, err)
+		}
+
+		// Money moved across budget lines, and an account of no line: the
+		// reconciliation names both.
+		open("commit:application:2", ledger.Asset, "budget:call:1")
+		move(ledger.Commit, "c2", "budget:call:2", "commit:application:2", 50_000)
+		open("payable:stray:1", ledger.Asset, "")
+		rec, err = ledger.Reconcile(t.Context(), d, financeScope)
+		if err != nil || rec.OK() || !slices.Equal(rec.Unbalanced, []string{"budget:call:1", "budget:call:2"}) || !slices.Equal(rec.Unassigned, []string{"payable:stray:1"}) {
+			t.Errorf("reconciliation after a cross-line move: %+v (%v)", rec, err)
+		}
+		if rec.Difference() != 0 {
+			t.Errorf("the trial balance itself still holds: %d", rec.Difference())
+		}
 	})
 }

@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"kejiju/internal/audit"
@@ -198,4 +199,18 @@ func VerifyAccount(ctx context.Context, q db.Querier, code string) (kept, fromPo
 		return 0, 0, i18n.E(i18n.NotFound, "ledger.unknown_account", code)
 	}
 	return kept, fromPostings, db.Normalize(err)
+}
+
+// FundAccount is the fund source of a region's year (fund:<region>:<year>,
+// equity, floored), the account every area appropriates its budgets from.
+func FundAccount(region string, year int) Account {
+	return Account{Code: fmt.Sprintf("fund:%s:%d", region, year), Name: fmt.Sprintf("%s %d年度科技专项资金", region, year),
+		Kind: Equity, FloorZero: true, RegionCode: region}
+}
+
+// PaidAccount is what the budgets of a region's year paid out
+// (paid:<region>:<year>, expense).
+func PaidAccount(region string, year int) Account {
+	return Account{Code: fmt.Sprintf("paid:%s:%d", region, year), Name: fmt.Sprintf("%s %d年度科技专项已拨付", region, year),
+		Kind: Expense, RegionCode: region}
 }

@@ -150,3 +150,11 @@ func formatHundredths(n uint64, negative, grouped bool) string {
 	b.WriteByte(byte('0' + frac%10))
 	return b.String()
 }
+
+// YuanNumber is the amount in 元 as a number, for a spreadsheet cell: the
+// nearest float64 to the decimal, exact to the fen for every amount a
+// spreadsheet can show (under 2^53 fen).
+func (f Fen) YuanNumber() float64 {
+	v, _ := strconv.ParseFloat(strconv.FormatInt(int64(f), 10)+"e-2", 64)
+	return v
+}

@@ -2,6 +2,7 @@ package program
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"strconv"
@@ -45,13 +46,11 @@ import (
 // or is terminated: reclaiming it from the enterprise is out of scope.
 
 // The account codes.
-func fundAccount(region string, year int) string { return fmt.Sprintf("fund:%s:%d", region, year) }
+func fundAccount(region string, year int) string { return ledger.FundAccount(region, year).Code }
 func budgetAccount(callID int64) string          { return "budget:call:" + idOf(callID) }
 func commitAccount(appID int64) string           { return "commit:application:" + idOf(appID) }
 func payableAccount(appID int64) string          { return "payable:application:" + idOf(appID) }
-func paidAccount(region string, year int) string {
-	return fmt.Sprintf("paid:%s:%d", region, year)
-}
+func paidAccount(region string, year int) string { return ledger.PaidAccount(region, year).Code }
 
 // MayFund reports whether u appropriates money to calls: finance
 // (PermFinancePay), which posts every money move of the bureau; the
@@ -117,7 +116,7 @@ func (s *Service) Appropriate(ctx context.Context, u *auth.User, callID int64, i
 	}
 	in.Key = strings.TrimSpace(in.Key)
 	if in.Key == "" {
-		in.Key = newKey()
+		in.Key = rand.Text()
 	} else if len(in.Key) > 64 {
 		p.Add("key", "error.too_long", 64)
 	}
@@ -180,8 +179,8 @@ func appFunds(ctx context.Context, q db.Querier, a *Application) (*AppFunds, err
 
 func openCallAccounts(ctx context.Context, tx *db.Tx, c *Call) error {
 	for _, a := range []ledger.Account{
-		{Code: fundAccount(c.RegionCode, c.Year), Name: fmt.Sprintf("%s %d年度科技专项资金", c.RegionCode, c.Year), Kind: ledger.Equity, FloorZero: true, RegionCode: c.RegionCode},
-		{Code: budgetAccount(c.ID), Name: "专项预算：" + c.Title, Kind: ledger.Asset, FloorZero: true, RegionCode: c.RegionCode},
+		ledger.FundAccount(c.RegionCode, c.Year),
+		{Code: budgetAccount(c.ID), Name: "专项预算：" + c.Title, Kind: ledger.Asset, FloorZero: true, RegionCode: c.RegionCode, Purpose: budgetAccount(c.ID)},
 	} {
 		if _, err := ledger.Open(ctx, tx, a); err != nil {
 			return err
@@ -192,10 +191,10 @@ func openCallAccounts(ctx context.Context, tx *db.Tx, c *Call) error {
 
 func openAppAccounts(ctx context.Context, tx *db.Tx, a *Application, c *Call) error {
 	for _, acc := range []ledger.Account{
-		{Code: budgetAccount(c.ID), Name: "专项预算：" + c.Title, Kind: ledger.Asset, FloorZero: true, RegionCode: c.RegionCode},
-		{Code: commitAccount(a.ID), Name: "已承诺：" + a.EnterpriseName, Kind: ledger.Asset, FloorZero: true, RegionCode: c.RegionCode},
-		{Code: payableAccount(a.ID), Name: "应拨付：" + a.EnterpriseName, Kind: ledger.Asset, FloorZero: true, RegionCode: c.RegionCode},
-		{Code: paidAccount(c.RegionCode, c.Year), Name: fmt.Sprintf("%s %d年度科技专项已拨付", c.RegionCode, c.Year), Kind: ledger.Expense, RegionCode: c.RegionCode},
+		{Code: budgetAccount(c.ID), Name: "专项预算：" + c.Title, Kind: ledger.Asset, FloorZero: true, RegionCode: c.RegionCode, Purpose: budgetAccount(c.ID)},
+		{Code: commitAccount(a.ID), Name: "已承诺：" + a.EnterpriseName, Kind: ledger.Asset, FloorZero: true, RegionCode: c.RegionCode, Purpose: budgetAccount(c.ID)},
+		{Code: payableAccount(a.ID), Name: "应拨付：" + a.EnterpriseName, Kind: ledger.Asset, FloorZero: true, RegionCode: c.RegionCode, Purpose: budgetAccount(c.ID)},
+		ledger.PaidAccount(c.RegionCode, c.Year),
 	} {
 		if _, err := ledger.Open(ctx, tx, acc); err != nil {
 			return err

@@ -215,7 +215,7 @@ type callPage struct {
 func (h *Handlers) callPage(r *http.Request, c *Call) (*callPage, error) {
 	u := web.UserFrom(r.Context())
 	d := &callPage{C: c, Manage: CanManage(u), Approve: u.Can(auth.PermProgramApprove) && !u.IsEnterprise(), Apply: CanApply(u),
-		Fund: MayFund(u), Key: newKey()}
+		Fund: MayFund(u), Key: web.FormKey()}
 	var err error
 	if d.Apps, _, err = h.Service.Applications(r.Context(), u, AppFilter{CallID: c.ID, State: r.URL.Query().Get("state"), Limit: 1000}); err != nil {
 		return nil, err
@@ -406,7 +406,7 @@ func (h *Handlers) appPage(r *http.Request, id int64) (*appPage, error) {
 		return nil, err
 	}
 	d := &appPage{A: a, C: c, Actions: Actions(u, a), Edit: owner(u, a) && Machine.CanEdit(u, true, a.State, "answers"),
-		Contract: CanManage(u) && Machine.CanEdit(u, false, a.State, "contract"), Key: newKey()}
+		Contract: CanManage(u) && Machine.CanEdit(u, false, a.State, "contract"), Key: web.FormKey()}
 	if d.Returned, err = h.Service.ReturnReasons(r.Context(), u, a); err != nil {
 		return nil, err
 	}

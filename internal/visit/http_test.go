@@ -178,7 +178,7 @@ func TestStaffPages(t *testing.T) {
 		if code, page := s.get(c, fmt.Sprintf("/needs/new?visit=%d", vid)); code != 200 || !strings.Contains(page, "本需求收集自") {
 			t.Errorf("need form from a visit: %d", code)
 		}
-		code, loc, page = s.post(c, "/needs", url.Values{"visit_id": {fmt.Sprint(vid)}, "need_category": {"process"}, "need_title": {"全麦粉加工工艺优化"},
+		code, _, page = s.post(c, "/needs", url.Values{"visit_id": {fmt.Sprint(vid)}, "need_category": {"process"}, "need_title": {"全麦粉加工工艺优化"},
 			"need_description": {"麸皮添加后面团筋力下降"}, "need_budget": {"50"}, "contact_phone": {"123"}})
 		if code != 422 || !strings.Contains(page, "请填写手机号码") {
 			t.Fatalf("bad phone: %d", code)

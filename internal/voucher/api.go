@@ -20,11 +20,12 @@ func (h *Handlers) apiVouchers(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	batch, _ := strconv.ParseInt(q.Get("batch_id"), 10, 64)
 	lim, _ := strconv.Atoi(q.Get("limit"))
-	items, err := h.Service.Vouchers(r.Context(), web.UserFrom(r.Context()), batch, lim)
+	off, _ := strconv.Atoi(q.Get("offset"))
+	items, total, err := h.Service.Vouchers(r.Context(), web.UserFrom(r.Context()), VoucherFilter{BatchID: batch, Limit: lim, Offset: off})
 	if err != nil {
 		return err
 	}
-	return web.JSON(w, http.StatusOK, map[string]any{"items": items})
+	return web.JSON(w, http.StatusOK, map[string]any{"total": total, "items": items})
 }
 
 func (h *Handlers) apiApply(w http.ResponseWriter, r *http.Request) error {

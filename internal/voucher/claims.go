@@ -101,15 +101,17 @@ func (s *Service) Claim(ctx context.Context, u *auth.User, id int64) (*Claim, er
 	return s.getClaim(ctx, s.DB, u, id)
 }
 
-// ClaimFilter selects claims.
+// ClaimFilter selects claims: of one voucher, in one status; a page of
+// Limit (at most 1,000) from Offset.
 type ClaimFilter struct {
-	VoucherID int64
-	Status    string
-	Limit     int
+	VoucherID     int64
+	Status        string
+	Limit, Offset int
 }
 
-// Claims lists the claims u may see (an enterprise: its own), oldest first.
-func (s *Service) Claims(ctx context.Context, u *auth.User, f ClaimFilter) ([]*Claim, error) {
+// Claims lists a page of the claims u may see (an enterprise: its own),
+// oldest first, and how many there are.
+func (s *Service) Claims(ctx context.Context, u *auth.User, f ClaimFilter) ([]*Claim, int, error) {
 	q := &db.Where{}
 	claimScope(u, q)
 	if f.VoucherID > 0 {
@@ -118,11 +120,17 @@ func (s *Service) Claims(ctx context.Context, u *auth.User, f ClaimFilter) ([]*C
 	if f.Status != "" {
 		q.Add("c.status = ?", f.Status)
 	}
-	rows, err := s.DB.QueryContext(ctx, `SELECT `+claimColumns+claimFrom+` WHERE `+q.SQL()+` ORDER BY c.id LIMIT `+itoa(max(lim(f.Limit), 1)), q.Args...)
-	if err != nil {
-		return nil, db.Normalize(err)
+	var total int
+	if err := s.DB.QueryRowContext(ctx, `SELECT COUNT(*)`+claimFrom+` WHERE `+q.SQL(), q.Args...).Scan(&total); err != nil {
+		return nil, 0, db.Normalize(err)
 	}
-	return db.Collect(rows, scanClaim)
+	rows, err := s.DB.QueryContext(ctx, `SELECT `+claimColumns+claimFrom+` WHERE `+q.SQL()+` ORDER BY c.id LIMIT `+itoa(max(lim(f.Limit), 1))+
+		` OFFSET `+itoa(max(f.Offset, 0)), q.Args...)
+	if err != nil {
+		return nil, 0, db.Normalize(err)
+	}
+	items, err := db.Collect(rows, scanClaim)
+	return items, total, err
 }
 
 // Submit records u's enterprise's claim on its voucher. Bad input is a
@@ -387,12 +395,12 @@ func (s *Service) Pay(ctx context.Context, u *auth.User, id int64, bankRef strin
 			c.VoucherID).Scan(&region, &year); err != nil {
 			return db.Normalize(err)
 		}
-		if _, err := ledger.Open(ctx, tx, ledger.Account{Code: paidAccount(region, year), Name: region + " " + itoa(year) + "年度科技专项已拨付",
-			Kind: ledger.Expense, RegionCode: region}); err != nil {
+		paid := ledger.PaidAccount(region, year)
+		if _, err := ledger.Open(ctx, tx, paid); err != nil {
 			return err
 		}
 		if _, _, err := ledger.Pay(ctx, tx, s.Audit, u, ledger.Move{Key: "voucher.pay:" + idOf(id), From: payableAccount(c.VoucherID),
-			To: paidAccount(region, year), Amount: c.Payable, ObjectType: objClaim, ObjectID: idOf(id), Memo: "创新券兑付 银行流水号 " + bankRef}); err != nil {
+			To: paid.Code, Amount: c.Payable, ObjectType: objClaim, ObjectID: idOf(id), Memo: "创新券兑付 银行流水号 " + bankRef}); err != nil {
 			return err
 		}
 		_, err = s.Audit.Append(ctx, tx, audit.Event{Action: "voucher.claim.pay", ObjectType: objClaim, ObjectID: idOf(id), RegionCode: c.RegionCode,

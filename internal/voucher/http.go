@@ -98,6 +98,7 @@ func (h *Handlers) createBatch(w http.ResponseWriter, r *http.Request) error {
 type batchPage struct {
 	B        *Batch
 	Vouchers []*Voucher
+	Page     web.Page
 	Manage   bool
 	Apply    bool
 }
@@ -112,8 +113,8 @@ func (h *Handlers) batchData(r *http.Request) (batchPage, error) {
 	if err != nil {
 		return batchPage{}, err
 	}
-	d := batchPage{B: b, Manage: CanManage(u), Apply: CanApply(u)}
-	d.Vouchers, err = h.Service.Vouchers(r.Context(), u, id, 1000)
+	d := batchPage{B: b, Page: web.ListPage(r, 50), Manage: CanManage(u), Apply: CanApply(u)}
+	d.Vouchers, d.Page.Total, err = h.Service.Vouchers(r.Context(), u, VoucherFilter{BatchID: id, Limit: d.Page.Limit, Offset: d.Page.Offset})
 	return d, err
 }
 
@@ -150,12 +151,19 @@ func (h *Handlers) apply(w http.ResponseWriter, r *http.Request) error {
 
 // --- Vouchers ---
 
+type voucherList struct {
+	Items []*Voucher
+	Page  web.Page
+}
+
 func (h *Handlers) vouchers(w http.ResponseWriter, r *http.Request) error {
-	items, err := h.Service.Vouchers(r.Context(), web.UserFrom(r.Context()), 0, 500)
+	d := voucherList{Page: web.ListPage(r, 50)}
+	var err error
+	d.Items, d.Page.Total, err = h.Service.Vouchers(r.Context(), web.UserFrom(r.Context()), VoucherFilter{Limit: d.Page.Limit, Offset: d.Page.Offset})
 	if err != nil {
 		return err
 	}
-	return h.Web.Render(w, r, "voucher/vouchers.html", "nav.vouchers", items, vouchersCrumb)
+	return h.Web.Render(w, r, "voucher/vouchers.html", "nav.vouchers", d, vouchersCrumb)
 }
 
 type voucherPage struct {
@@ -177,7 +185,7 @@ func (h *Handlers) voucherData(r *http.Request, id int64) (voucherPage, error) {
 	if d.B, err = h.Service.Batch(r.Context(), u, v.BatchID); err != nil {
 		return d, err
 	}
-	d.Claims, err = h.Service.Claims(r.Context(), u, ClaimFilter{VoucherID: id, Limit: 1000})
+	d.Claims, _, err = h.Service.Claims(r.Context(), u, ClaimFilter{VoucherID: id, Limit: 1000})
 	return d, err
 }
 
@@ -254,6 +262,7 @@ func (h *Handlers) submit(w http.ResponseWriter, r *http.Request) error {
 
 type claimList struct {
 	Items  []*Claim
+	Page   web.Page
 	Status string
 	Manage bool
 	Pay    bool
@@ -267,11 +276,13 @@ func (h *Handlers) claims(w http.ResponseWriter, r *http.Request) error {
 	default:
 		st = ""
 	}
-	items, err := h.Service.Claims(r.Context(), u, ClaimFilter{Status: st, Limit: 1000})
+	p := web.ListPage(r, 50)
+	items, total, err := h.Service.Claims(r.Context(), u, ClaimFilter{Status: st, Limit: p.Limit, Offset: p.Offset})
 	if err != nil {
 		return err
 	}
-	return h.Web.Render(w, r, "voucher/claims.html", "nav.voucher_claims", claimList{Items: items, Status: st, Manage: CanManage(u), Pay: CanPay(u)}, claimsCrumb)
+	p.Total = total
+	return h.Web.Render(w, r, "voucher/claims.html", "nav.voucher_claims", claimList{Items: items, Page: p, Status: st, Manage: CanManage(u), Pay: CanPay(u)}, claimsCrumb)
 }
 
 func (h *Handlers) approve(w http.ResponseWriter, r *http.Request) error {

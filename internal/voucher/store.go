@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -37,8 +36,7 @@ import (
 // its audit event, with a key deterministic per business event, so a
 // retried transaction is one effect.
 
-func fundAccount(region string, year int) string { return fmt.Sprintf("fund:%s:%d", region, year) }
-func paidAccount(region string, year int) string { return fmt.Sprintf("paid:%s:%d", region, year) }
+func fundAccount(region string, year int) string { return ledger.FundAccount(region, year).Code }
 func budgetAccount(batchID int64) string         { return "budget:voucher-batch:" + idOf(batchID) }
 func commitAccount(voucherID int64) string       { return "commit:voucher:" + idOf(voucherID) }
 func payableAccount(voucherID int64) string      { return "payable:voucher:" + idOf(voucherID) }
@@ -55,7 +53,6 @@ func nonNil(s []string) []string             { return append([]string{}, s...) }
 func lim(n int) int                          { return min(max(n, 0), 1000) }
 func forbidden() error                       { return i18n.E(i18n.Forbidden, "error.forbidden") }
 func notFound() error                        { return i18n.E(i18n.NotFound, "error.not_found") }
-func stale() error                           { return i18n.E(i18n.Conflict, "error.conflict") }
 func dateOf(s string) (calendar.Date, error) { return calendar.Parse(clean(s)) }
 func rowDate(s string) calendar.Date         { d, _ := calendar.Parse(s); return d }
 
@@ -273,8 +270,8 @@ func (s *Service) CreateBatch(ctx context.Context, u *auth.User, in BatchInput) 
 			}
 		}
 		for _, a := range []ledger.Account{
-			{Code: fundAccount(in.RegionCode, in.Year), Name: fmt.Sprintf("%s %d年度科技专项资金", in.RegionCode, in.Year), Kind: ledger.Equity, FloorZero: true, RegionCode: in.RegionCode},
-			{Code: budgetAccount(id), Name: "创新券预算：" + in.Title, Kind: ledger.Asset, FloorZero: true, RegionCode: in.RegionCode},
+			ledger.FundAccount(in.RegionCode, in.Year),
+			{Code: budgetAccount(id), Name: "创新券预算：" + in.Title, Kind: ledger.Asset, FloorZero: true, RegionCode: in.RegionCode, Purpose: budgetAccount(id)},
 		} {
 			if _, err := ledger.Open(ctx, tx, a); err != nil {
 				return err
@@ -367,22 +364,32 @@ func (s *Service) Batch(ctx context.Context, u *auth.User, id int64) (*Batch, er
 func (s *Service) Batches(ctx context.Context, u *auth.User, limit int) ([]*Batch, error) {
 	q := &db.Where{}
 	batchScope(u, q)
-	rows, err := s.DB.QueryContext(ctx, `SELECT `+batchColumns+` FROM voucher_batches b WHERE `+q.SQL()+
-		` ORDER BY b.year DESC, b.id DESC LIMIT `+strconv.Itoa(max(lim(limit), 1)), q.Args...)
+	// The budget balance comes in the same query (the account code is
+	// budget:voucher-batch:<id>, see budgetAccount).
+	rows, err := s.DB.QueryContext(ctx, `SELECT `+batchColumns+`, COALESCE(a.balance, 0) FROM voucher_batches b
+		LEFT JOIN ledger_accounts a ON a.code = 'budget:voucher-batch:' || b.id
+		WHERE `+q.SQL()+` ORDER BY b.year DESC, b.id DESC LIMIT `+strconv.Itoa(max(lim(limit), 1)), q.Args...)
 	if err != nil {
 		return nil, db.Normalize(err)
 	}
-	out, err := db.Collect(rows, scanBatch)
-	if err != nil {
-		return nil, err
-	}
-	for _, b := range out {
-		if b.Available, err = balance(ctx, s.DB, budgetAccount(b.ID)); err != nil {
-			return nil, err
+	return db.Collect(rows, func(sc interface{ Scan(...any) error }) (*Batch, error) {
+		var avail money.Fen
+		b, err := scanBatch(scanWith{sc, &avail})
+		if b != nil {
+			b.Available = avail
 		}
-	}
-	return out, nil
+		return b, err
+	})
 }
+
+// scanWith scans a row into the destinations a scan function asks for,
+// then into extra.
+type scanWith struct {
+	sc    interface{ Scan(...any) error }
+	extra any
+}
+
+func (s scanWith) Scan(dest ...any) error { return s.sc.Scan(append(dest, s.extra)...) }
 
 func balance(ctx context.Context, q db.Querier, code string) (money.Fen, error) {
 	b, err := ledger.Balance(ctx, q, code)

@@ -3,6 +3,7 @@ package voucher_test
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -213,10 +214,10 @@ func TestFlow(t *testing.T) {
 		if _, err := e.s.Claim(ctx, e.users[1], c.ID); i18n.ErrorCode(err) != i18n.NotFound {
 			t.Fatalf("other enterprise reads claim: %v", err)
 		}
-		if vs, err := e.s.Vouchers(ctx, e.users[1], 0, 0); err != nil || len(vs) != 0 {
+		if vs, n, err := e.s.Vouchers(ctx, e.users[1], voucher.VoucherFilter{}); err != nil || len(vs) != 0 || n != 0 {
 			t.Fatalf("other enterprise lists %d vouchers, %v", len(vs), err)
 		}
-		if vs, err := e.s.Vouchers(ctx, e.users[0], 0, 0); err != nil || len(vs) != 1 || vs[0].Remaining() != 115_000_00 {
+		if vs, n, err := e.s.Vouchers(ctx, e.users[0], voucher.VoucherFilter{}); err != nil || len(vs) != 1 || n != 1 || vs[0].Remaining() != 115_000_00 {
 			t.Fatalf("own vouchers %+v, %v", vs, err)
 		}
 		// Issuing beyond the batch budget is refused, nothing posted.
@@ -489,4 +490,183 @@ func TestInvoiceClaimedOnce(t *testing.T) {
 			t.Fatalf("20 identical claims at once: %d rows, %d distinct answers, errors %v", n, len(ids), other2)
 		}
 	})
+}
+
+// TestPages: the voucher and claim lists come a page at a time with the
+// total count.
+func TestPages(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := setup(t, d, 5)
+		b := e.batch(t, "100万元", "10万元", "5万元")
+		var ids []int64
+		for i := range 5 {
+			v := e.issued(t, b, i, "10000")
+			ids = append(ids, v.ID)
+			if _, err := e.s.Submit(ctx, e.users[i], v.ID, claimIn("1000")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if bs, err := e.s.Batches(ctx, staff, 10); err != nil || len(bs) != 1 || bs[0].Available != 95*1_000_000 {
+			t.Fatalf("batch list: %+v (%v)", bs, err)
+		}
+		var seen []int64
+		for off := 0; off < 6; off += 2 {
+			vs, n, err := e.s.Vouchers(ctx, staff, voucher.VoucherFilter{BatchID: b.ID, Limit: 2, Offset: off})
+			if err != nil || n != 5 || len(vs) != min(2, 5-off) {
+				t.Fatalf("offset %d: %d of %d (%v)", off, len(vs), n, err)
+			}
+			for _, v := range vs {
+				seen = append(seen, v.ID)
+			}
+		}
+		if len(seen) != 5 || seen[0] != ids[4] || seen[4] != ids[0] {
+			t.Errorf("pages gave %v, issued %v (newest first)", seen, ids)
+		}
+		cs, n, err := e.s.Claims(ctx, staff, voucher.ClaimFilter{Status: voucher.ClaimSubmitted, Limit: 3, Offset: 3})
+		if err != nil || n != 5 || len(cs) != 2 {
+			t.Errorf("claims page 2: %d of %d (%v)", len(cs), n, err)
+		}
+		if cs, n, err := e.s.Claims(ctx, e.users[0], voucher.ClaimFilter{}); err != nil || n != 1 || len(cs) != 1 {
+			t.Errorf("an enterprise's own claims: %d of %d (%v)", len(cs), n, err)
+		}
+	})
+}
+
+// TestProperty runs random sequences of apply-and-issue, claim, approve,
+// pay and — past the batch's validity — expire, and after every step checks
+// that no money was created or lost: the ledger verifies and reconciles,
+// the batch budget is what the model says (budget − issued + released), no
+// voucher is used beyond its face, the payables are the approved unpaid
+// claims and the paid account the paid ones. A refused step changes nothing.
+func TestProperty(t *testing.T) {
+	for _, seed := range []uint64{7, 8} {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			dbtest.Run(t, func(t *testing.T, d *db.DB) { voucherProperty(t, d, seed) })
+		})
+	}
+}
+
+func voucherProperty(t *testing.T, d *db.DB, seed uint64) {
+	ctx := context.Background()
+	const n = 6
+	e := setup(t, d, n)
+	b := e.batch(t, "30万元", "10万元", "5万元")
+	budget := money.Fen(30 * 1_000_000)
+	r := rand.New(rand.NewPCG(seed, seed*31))
+	type vstate struct {
+		id         int64
+		face, used money.Fen
+		expired    bool
+	}
+	vouchers := map[int]*vstate{} // by enterprise index
+	claims := map[int64]*voucher.Claim{}
+	var payable, paid money.Fen
+	expired := false
+	sumAll := func() (money.Fen, money.Fen, money.Fen) {
+		var bud, pay, pd money.Fen
+		bud = bal(t, d, fmt.Sprintf("budget:voucher-batch:%d", b.ID))
+		for _, v := range vouchers {
+			pay += bal(t, d, fmt.Sprintf("payable:voucher:%d", v.id))
+		}
+		if p, err := ledger.Balance(ctx, d, "paid:341203:2026"); err == nil {
+			pd = p
+		}
+		return bud, pay, pd
+	}
+	for step := range 80 {
+		bud0, pay0, paid0 := sumAll()
+		var err error
+		switch op := r.IntN(10); {
+		case step == 60 && !expired:
+			e.setDay("2027-01-01")
+			if _, err = e.s.Expire(ctx, staff, calendar.MustParse("2027-01-01")); err == nil {
+				expired = true
+				for _, v := range vouchers {
+					if !v.expired {
+						budget += v.face - v.used
+						v.expired = true
+					}
+				}
+			}
+		case op < 3:
+			i := r.IntN(n)
+			face := money.Fen(1+r.IntN(10)) * 1_000_000
+			var v *voucher.Voucher
+			if v, err = e.s.Apply(ctx, e.users[i], b.ID, voucher.ApplyInput{Face: face.String()}); err == nil {
+				if v, err = e.s.Issue(ctx, staff, v.ID); err != nil {
+					break // too little budget left: refused, nothing moves
+				}
+				if _, dup := vouchers[i]; dup {
+					t.Fatalf("step %d: a second voucher for enterprise %d", step, i)
+				}
+				vouchers[i] = &vstate{id: v.ID, face: face}
+				budget -= face
+			}
+		case op < 6 && len(vouchers) > 0:
+			i := r.IntN(n)
+			v, ok := vouchers[i]
+			if !ok {
+				continue
+			}
+			var c *voucher.Claim
+			if c, err = e.s.Submit(ctx, e.users[i], v.id, claimIn(money.Fen(1+r.IntN(200_000)).String())); err == nil {
+				claims[c.ID] = c
+			}
+		case op < 8 && len(claims) > 0:
+			for id, c := range claims {
+				if c.Status != voucher.ClaimSubmitted {
+					continue
+				}
+				var got *voucher.Claim
+				if got, err = e.s.Approve(ctx, staff, id); err == nil {
+					claims[id] = got
+					payable += got.Payable
+					for _, v := range vouchers {
+						if v.id == got.VoucherID {
+							v.used += got.Payable
+						}
+					}
+				}
+				break
+			}
+		default:
+			for id, c := range claims {
+				if c.Status != voucher.ClaimApproved {
+					continue
+				}
+				var got *voucher.Claim
+				if got, err = e.s.Pay(ctx, finance, id, fmt.Sprintf("BANK-%d-%d", seed, step)); err == nil {
+					claims[id] = got
+					payable -= got.Payable
+					paid += got.Payable
+				}
+				break
+			}
+		}
+		bud, pay, pd := sumAll()
+		if err != nil {
+			if c := i18n.ErrorCode(err); c != i18n.Invalid && c != i18n.Conflict {
+				t.Fatalf("step %d: %v", step, err)
+			}
+			if bud != bud0 || pay != pay0 || pd != paid0 {
+				t.Fatalf("step %d: a refused step (%v) moved money", step, err)
+			}
+		}
+		if bud != budget || pay != payable || pd != paid || bud < 0 {
+			t.Fatalf("step %d: budget %d payable %d paid %d, model %d %d %d", step, bud, pay, pd, budget, payable, paid)
+		}
+		for i, v := range vouchers {
+			got, err := e.s.Voucher(ctx, e.users[i], v.id)
+			if err != nil || got.Used != v.used || got.Used > got.Face {
+				t.Fatalf("step %d: voucher %d used %d of %d, model %d (%v)", step, v.id, got.Used, got.Face, v.used, err)
+			}
+		}
+		if rec, err := ledger.Reconcile(ctx, d, staff.Scope()); err != nil || !rec.OK() {
+			t.Fatalf("step %d: reconciliation %+v (%v)", step, rec, err)
+		}
+	}
+	if len(claims) == 0 || paid == 0 || !expired || len(vouchers) < 2 {
+		t.Fatalf("the sequence exercised too little: %d vouchers, %d claims, %d paid, expired %v", len(vouchers), len(claims), paid, expired)
+	}
 }

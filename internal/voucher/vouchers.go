@@ -90,19 +90,32 @@ func (s *Service) Voucher(ctx context.Context, u *auth.User, id int64) (*Voucher
 	return s.getVoucher(ctx, s.DB, u, id)
 }
 
-// Vouchers lists the vouchers u may see (an enterprise: its own), of one
-// batch when batchID > 0, newest first.
-func (s *Service) Vouchers(ctx context.Context, u *auth.User, batchID int64, limit int) ([]*Voucher, error) {
+// VoucherFilter selects vouchers: of one batch when BatchID > 0; a page of
+// Limit (at most 1,000) from Offset.
+type VoucherFilter struct {
+	BatchID       int64
+	Limit, Offset int
+}
+
+// Vouchers lists a page of the vouchers u may see (an enterprise: its own),
+// newest first, and how many there are.
+func (s *Service) Vouchers(ctx context.Context, u *auth.User, f VoucherFilter) ([]*Voucher, int, error) {
 	q := &db.Where{}
 	voucherScope(u, q)
-	if batchID > 0 {
-		q.Add("v.batch_id = ?", batchID)
+	if f.BatchID > 0 {
+		q.Add("v.batch_id = ?", f.BatchID)
 	}
-	rows, err := s.DB.QueryContext(ctx, `SELECT `+voucherColumns+voucherFrom+` WHERE `+q.SQL()+` ORDER BY v.id DESC LIMIT `+itoa(max(lim(limit), 1)), q.Args...)
+	var total int
+	if err := s.DB.QueryRowContext(ctx, `SELECT COUNT(*)`+voucherFrom+` WHERE `+q.SQL(), q.Args...).Scan(&total); err != nil {
+		return nil, 0, db.Normalize(err)
+	}
+	rows, err := s.DB.QueryContext(ctx, `SELECT `+voucherColumns+voucherFrom+` WHERE `+q.SQL()+` ORDER BY v.id DESC LIMIT `+itoa(max(lim(f.Limit), 1))+
+		` OFFSET `+itoa(max(f.Offset, 0)), q.Args...)
 	if err != nil {
-		return nil, db.Normalize(err)
+		return nil, 0, db.Normalize(err)
 	}
-	return db.Collect(rows, scanVoucher)
+	items, err := db.Collect(rows, scanVoucher)
+	return items, total, err
 }
 
 // Apply records u's enterprise's application for a voucher of batch: the
@@ -191,8 +204,8 @@ func (s *Service) Issue(ctx context.Context, u *auth.User, id int64) (*Voucher, 
 			return i18n.E(i18n.Conflict, "voucher.not_applied")
 		}
 		for _, a := range []ledger.Account{
-			{Code: commitAccount(id), Name: "创新券已承诺：" + v.EnterpriseName, Kind: ledger.Asset, FloorZero: true, RegionCode: v.RegionCode},
-			{Code: payableAccount(id), Name: "创新券应兑付：" + v.EnterpriseName, Kind: ledger.Asset, FloorZero: true, RegionCode: v.RegionCode},
+			{Code: commitAccount(id), Name: "创新券已承诺：" + v.EnterpriseName, Kind: ledger.Asset, FloorZero: true, RegionCode: v.RegionCode, Purpose: budgetAccount(v.BatchID)},
+			{Code: payableAccount(id), Name: "创新券应兑付：" + v.EnterpriseName, Kind: ledger.Asset, FloorZero: true, RegionCode: v.RegionCode, Purpose: budgetAccount(v.BatchID)},
 		} {
 			if _, err := ledger.Open(ctx, tx, a); err != nil {
 				return err

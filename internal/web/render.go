@@ -144,6 +144,16 @@ type NavGroup struct {
 // T translates key.
 func (v *View) T(key string, args ...any) string { return v.p.T(key, args...) }
 
+// Tr translates key with arguments kept as strings (a line of a
+// calculation stored with its formatted amounts).
+func (v *View) Tr(key string, args []string) string {
+	a := make([]any, len(args))
+	for i, s := range args {
+		a[i] = s
+	}
+	return v.p.T(key, a...)
+}
+
 // Label translates prefix+code when the catalog has it, and otherwise shows
 // the code itself (e.g. an audit action no label was written for).
 func (v *View) Label(prefix, code string) string {

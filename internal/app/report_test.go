@@ -1,0 +1,159 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"kejiju/internal/app"
+	"kejiju/internal/auth"
+	"kejiju/internal/calendar"
+	"kejiju/internal/db"
+	"kejiju/internal/db/dbtest"
+	"kejiju/internal/enterprise"
+	"kejiju/internal/i18n"
+	"kejiju/internal/report"
+)
+
+// TestDashboardFigures loads visits, needs and high-tech applications whose
+// true counts are known (some this year, some in the same period last year,
+// some outside both, some in another district), and checks the figures, the
+// change against last year, and that each figure's provenance lists exactly
+// the records it counts; then the pages as the director and as an
+// enterprise.
+func TestDashboardFigures(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		w := newVoucherWorld(t, d) // clock at 2026-03-01
+		e := w.e
+		other, err := w.a.Enterprises.Create(ctx, w.staff, enterprise.Input{CreditCode: enterprise.SampleCode(2), Name: "颍东第二科技有限公司",
+			RegionCode: "341203100", LegalRep: "赵总", Address: "颍东区测试路2号", ContactName: "赵经理", ContactPhone: "13800000002"}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		visit := func(day, region string, ent int64, name string) int64 {
+			t.Helper()
+			var id int64
+			if err := d.QueryRowContext(ctx, `INSERT INTO visits (visit_date, enterprise_id, enterprise_name, credit_code, region_code, topics, created_at, updated_at)
+				VALUES ($1, $2, $3, 'x', $4, '[]', $5, $5) RETURNING id`, day, ent, name, region, time.Now().UTC()).Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			return id
+		}
+		// This year to 1 March: three visits in the district; one in another
+		// district (341204) the staff may not see; one after the period.
+		this := []int64{visit("2026-01-08", "341203200", w.en.ID, w.en.Name), visit("2026-02-12", "341203100", other.ID, other.Name),
+			visit("2026-03-01", "341203200", w.en.ID, w.en.Name)}
+		visit("2026-02-19", "341204", other.ID, "邻区企业")
+		visit("2026-03-05", "341203200", w.en.ID, w.en.Name)
+		// Last year: one in the same period, one after it.
+		visit("2025-02-27", "341203200", w.en.ID, w.en.Name)
+		visit("2025-07-03", "341203200", w.en.ID, w.en.Name)
+		if _, err := d.ExecContext(ctx, `INSERT INTO hte_applications (enterprise_id, year, kind, status, created_at, updated_at)
+			VALUES ($1, 2026, 'recert', 'submitted', $2, $2), ($3, 2026, 'first', 'submitted', $2, $2)`,
+			w.en.ID, time.Date(2026, 2, 1, 9, 0, 0, 0, calendar.Shanghai).UTC(), other.ID); err != nil {
+			t.Fatal(err)
+		}
+
+		a := w.a
+		catalog := mustCatalog(t)
+		p := report.YearToDate(calendar.MustParse("2026-03-01"))
+		figs, err := catalog.Figures(ctx, d, w.staff.Scope(), p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byName := map[string]report.Figure{}
+		for _, f := range figs {
+			byName[f.Name] = f
+		}
+		if f := byName["visits"]; f.Value != 3 || f.LastYear != 1 || f.Change() != "+200.0%" {
+			t.Errorf("visits %+v", f)
+		}
+		if f := byName["hte.applied"]; f.Value != 2 || f.LastYear != 0 || f.Change() != "" {
+			t.Errorf("hte.applied %+v", f)
+		}
+		if f := byName["hte.recert"]; f.Value != 1 {
+			t.Errorf("hte.recert %+v", f)
+		}
+		m, _ := catalog.Get("visits")
+		rs, err := m.Records(ctx, d, w.staff.Scope(), p)
+		var ids []int64
+		for _, r := range rs {
+			ids = append(ids, r.ID)
+			if r.Href != fmt.Sprintf("/visits/%d", r.ID) || r.On < "2026-01-01" || r.On > "2026-03-01" {
+				t.Errorf("record %+v", r)
+			}
+		}
+		if err != nil || !slices.Equal(ids, this) {
+			t.Errorf("provenance %v, want %v (%v)", ids, this, err)
+		}
+		// Every measure has its label and unit in both catalogs.
+		for _, m := range catalog.Measures() {
+			for _, lang := range i18n.Languages {
+				pr := i18n.Default().Printer(lang)
+				for _, k := range []string{"report.measure." + m.Name, "report.unit." + string(m.Unit)} {
+					if pr.T(k) == k {
+						t.Errorf("%s: no %s", lang, k)
+					}
+				}
+			}
+		}
+
+		director, _, err := a.Auth.CreateUser(ctx, nil, auth.UserInput{Username: "juzhang", DisplayName: "王局长", Roles: []auth.Role{auth.Director},
+			RegionCode: "341203", Password: testPassword})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = director
+		if _, err := d.ExecContext(ctx, `UPDATE users SET must_change_password = FALSE`); err != nil {
+			t.Fatal(err)
+		}
+		c := e.client("juzhang")
+		get := func(c *http.Client, path string) (int, string) {
+			t.Helper()
+			resp, err := c.Get(e.srv.URL + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return resp.StatusCode, body(t, resp)
+		}
+		code, page := get(c, "/dashboard?from=2026-01-01&to=2026-03-01")
+		if code != http.StatusOK || !strings.Contains(page, `data-testid="figure-visits"`) || !strings.Contains(page, "企业调研") || !strings.Contains(page, "&#43;200.0%") ||
+			!strings.Contains(page, `href="/dashboard/figures/visits?from=2026-01-01&amp;to=2026-03-01"`) {
+			t.Fatalf("dashboard: %d\n%s", code, page)
+		}
+		code, page = get(c, "/dashboard/figures/visits?from=2026-01-01&to=2026-03-01")
+		if code != http.StatusOK || strings.Count(page, `href="/visits/`) != 3 || !strings.Contains(page, "共 3 条记录") || strings.Contains(page, "邻区企业") {
+			t.Fatalf("provenance page: %d", code)
+		}
+		// The half-year summary writes the same records' figures: 4 visits
+		// in the first half of 2026 (the one on 5 March too), 1 in 2025.
+		code, page = get(c, "/reports/summary?year=2026")
+		if code != http.StatusOK || !strings.Contains(page, "申报高新技术企业2家（其中：1家重新认定）") || !strings.Contains(page, "调研4次") ||
+			!strings.Contains(page, `href="/dashboard/figures/visits?from=2026-01-01&amp;to=2026-06-30"`) {
+			t.Fatalf("summary 2026: %d\n%s", code, page)
+		}
+		if code, page = get(c, "/reports/summary?year=2025"); code != http.StatusOK || !strings.Contains(page, "调研1次") || !strings.Contains(page, "申报高新技术企业0家") {
+			t.Fatalf("summary 2025: %d", code)
+		}
+		if code, _ := get(c, "/dashboard?from=2026-03-01&to=2026-01-01"); code != http.StatusUnprocessableEntity && code != http.StatusBadRequest {
+			t.Errorf("a reversed period: %d", code)
+		}
+		if code, _ := get(e.client("qiye"), "/dashboard"); code != http.StatusForbidden {
+			t.Errorf("an enterprise opens the dashboard: %d", code)
+		}
+	})
+}
+
+func mustCatalog(t *testing.T) *report.Catalog {
+	t.Helper()
+	c, err := report.NewCatalog(app.Measures()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}

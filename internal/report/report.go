@@ -1,0 +1,224 @@
+// Package report turns the bureau's records into figures — the dashboard's
+// and the half-year summary's — each with its provenance: the query that
+// counts it and the records it counts. It only reads: the measures come
+// from the app, which knows every area's tables (see app/measures.go).
+package report
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"kejiju/internal/auth"
+	"kejiju/internal/calendar"
+	"kejiju/internal/db"
+	"kejiju/internal/i18n"
+	"kejiju/internal/money"
+)
+
+// Period is a span of calendar days, both ends included.
+type Period struct {
+	From calendar.Date `json:"from"`
+	To   calendar.Date `json:"to"`
+}
+
+// YearToDate is 1 January of today's year to today.
+func YearToDate(today calendar.Date) Period {
+	return Period{From: calendar.Date{Year: today.Year, Month: time.January, Day: 1}, To: today}
+}
+
+// FirstHalf is 1 January to 30 June of year.
+func FirstHalf(year int) Period {
+	return Period{From: calendar.Date{Year: year, Month: time.January, Day: 1}, To: calendar.Date{Year: year, Month: time.June, Day: 30}}
+}
+
+// LastYear is the same days a year earlier (29 February becomes the 28th).
+func (p Period) LastYear() Period { return Period{From: p.From.AddYears(-1), To: p.To.AddYears(-1)} }
+
+// Start is the instant the period begins, midnight in Shanghai.
+func (p Period) Start() time.Time {
+	return time.Date(p.From.Year, p.From.Month, p.From.Day, 0, 0, 0, 0, calendar.Shanghai)
+}
+
+// End is the instant after the period, midnight after its last day.
+func (p Period) End() time.Time {
+	return time.Date(p.To.Year, p.To.Month, p.To.Day, 0, 0, 0, 0, calendar.Shanghai).AddDate(0, 0, 1)
+}
+
+// Valid reports whether the period is a real span of at most ten years.
+func (p Period) Valid() bool {
+	return p.From.IsValid() && p.To.IsValid() && !p.To.Before(p.From) && p.To.Before(p.From.AddYears(10))
+}
+
+// Record is one record a figure counts, with the page that shows it.
+type Record struct {
+	ID     int64     `json:"id"`
+	Label  string    `json:"label"`
+	Href   string    `json:"href"`
+	Amount money.Fen `json:"amount,omitempty"`
+	On     string    `json:"on"` // the date that put it in the period
+}
+
+// Unit is how a figure is counted.
+type Unit string
+
+// The units.
+const (
+	Enterprises Unit = "enterprises" // 家
+	Times       Unit = "times"       // 次
+	Items       Unit = "items"       // 件 / 项 / 份
+	Yuan        Unit = "yuan"        // the sum of the records' amounts
+)
+
+// Measure is one figure of the bureau's work: its name (the catalog has
+// report.measure.<name>), its unit, and the query that lists the records it
+// counts in a period within a scope. The figure is the number of records,
+// or for Yuan the sum of their amounts, so the figure and its provenance
+// cannot disagree.
+type Measure struct {
+	Name string
+	Unit Unit
+	// SQL selects id, label, link id, amount and date, with $1 and $2 for
+	// the period's bounds (Bounds) and %s for the scope condition, whose
+	// parameters follow.
+	SQL string
+	// Region is the column the scope filters on.
+	Region string
+	// Bounds gives the values of $1 and $2: dates as text for date
+	// columns, instants for timestamp columns.
+	Bounds func(Period) (any, any)
+	// Href is the page of a record, with %d for its link id.
+	Href string
+}
+
+// Dates bounds a TEXT date column: From and To as YYYY-MM-DD, both included
+// (the SQL compares with >= $1 AND <= $2).
+func Dates(p Period) (any, any) { return p.From.String(), p.To.String() }
+
+// Instants bounds a timestamp column: the start of the period and the
+// start of the day after it (the SQL compares with >= $1 AND < $2).
+func Instants(p Period) (any, any) { return p.Start().UTC(), p.End().UTC() }
+
+// Records lists what m counts in p within scope.
+func (m *Measure) Records(ctx context.Context, q db.Querier, scope auth.Scope, p Period) ([]Record, error) {
+	from, to := m.Bounds(p)
+	args := []any{from, to}
+	cond := scope.Where(auth.Columns{Region: m.Region}, &args)
+	rows, err := q.QueryContext(ctx, fmt.Sprintf(m.SQL, cond), args...)
+	if err != nil {
+		return nil, db.Normalize(fmt.Errorf("report: %s: %w", m.Name, err))
+	}
+	return db.Collect(rows, func(sc interface{ Scan(...any) error }) (Record, error) {
+		var r Record
+		var link int64
+		var on any
+		if err := sc.Scan(&r.ID, &r.Label, &link, &r.Amount, &on); err != nil {
+			return r, err
+		}
+		r.On = dayOf(on)
+		r.Href = fmt.Sprintf(m.Href, link)
+		return r, nil
+	})
+}
+
+// dayOf shows a date column's value or an instant as a Shanghai date.
+func dayOf(v any) string {
+	switch t := v.(type) {
+	case time.Time:
+		return calendar.FromTime(t, calendar.Shanghai).String()
+	case string:
+		if len(t) >= 10 {
+			if tm, err := time.Parse(time.RFC3339Nano, t); err == nil {
+				return calendar.FromTime(tm, calendar.Shanghai).String()
+			}
+			return t[:10]
+		}
+		return t
+	case []byte:
+		return dayOf(string(t))
+	}
+	return ""
+}
+
+// Value is the figure of records: their count, or the sum of their amounts.
+func (m *Measure) Value(rs []Record) int64 {
+	if m.Unit != Yuan {
+		return int64(len(rs))
+	}
+	var s money.Fen
+	for _, r := range rs {
+		s += r.Amount
+	}
+	return int64(s)
+}
+
+// Figure is a measure's value in a period beside the same period last year.
+type Figure struct {
+	Name     string `json:"name"`
+	Unit     Unit   `json:"unit"`
+	Value    int64  `json:"value"`
+	LastYear int64  `json:"last_year"`
+	Count    int    `json:"count"` // records counted (for Yuan: how many amounts were summed)
+}
+
+// Change is the change against last year in percent, one decimal, signed
+// ("+12.5%"), or "" when last year was 0.
+func (f Figure) Change() string {
+	if f.LastYear == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%+.1f%%", float64(f.Value-f.LastYear)*100/float64(f.LastYear))
+}
+
+// Amount and LastAmount are a Yuan figure's values as money.
+func (f Figure) Amount() money.Fen     { return money.Fen(f.Value) }
+func (f Figure) LastAmount() money.Fen { return money.Fen(f.LastYear) }
+
+// Catalog is the measures the app provides, by name, in display order.
+type Catalog struct {
+	list   []*Measure
+	byName map[string]*Measure
+}
+
+// NewCatalog checks the measures: unique keys, a unit, bounds, SQL with one
+// %s for the scope, a region column and a link.
+func NewCatalog(ms ...Measure) (*Catalog, error) {
+	c := &Catalog{byName: map[string]*Measure{}}
+	for i := range ms {
+		m := &ms[i]
+		if m.Name == "" || c.byName[m.Name] != nil || m.Unit == "" || m.Bounds == nil || m.Region == "" || m.Href == "" {
+			return nil, fmt.Errorf("report: measure %q is incomplete or repeated", m.Name)
+		}
+		c.byName[m.Name] = m
+		c.list = append(c.list, m)
+	}
+	return c, nil
+}
+
+// Measures lists the measures in display order.
+func (c *Catalog) Measures() []*Measure { return c.list }
+
+// Get returns the measure named name, or NotFound.
+func (c *Catalog) Get(name string) (*Measure, error) {
+	if m := c.byName[name]; m != nil {
+		return m, nil
+	}
+	return nil, i18n.E(i18n.NotFound, "error.not_found")
+}
+
+// Figures computes every measure for p and the same period last year.
+func (c *Catalog) Figures(ctx context.Context, q db.Querier, scope auth.Scope, p Period) ([]Figure, error) {
+	out := make([]Figure, 0, len(c.list))
+	for _, m := range c.list {
+		now, err := m.Records(ctx, q, scope, p)
+		if err != nil {
+			return nil, err
+		}
+		then, err := m.Records(ctx, q, scope, p.LastYear())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Figure{Name: m.Name, Unit: m.Unit, Value: m.Value(now), LastYear: m.Value(then), Count: len(now)})
+	}
+	return out, nil
+}

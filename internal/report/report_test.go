@@ -1,0 +1,74 @@
+package report
+
+import (
+	"testing"
+	"time"
+
+	"kejiju/internal/calendar"
+)
+
+func TestPeriod(t *testing.T) {
+	p := Period{From: calendar.MustParse("2024-01-01"), To: calendar.MustParse("2024-02-29")}
+	if ly := p.LastYear(); ly.From.String() != "2023-01-01" || ly.To.String() != "2023-02-28" {
+		t.Errorf("last year of a leap period: %+v", ly)
+	}
+	if got := p.End().Sub(p.Start()); got != 60*24*time.Hour {
+		t.Errorf("60 days span %v", got)
+	}
+	if s := p.Start().UTC().Format(time.RFC3339); s != "2023-12-31T16:00:00Z" {
+		t.Errorf("start in Shanghai is %s UTC", s)
+	}
+	for _, c := range []struct {
+		p    Period
+		want bool
+	}{
+		{p, true},
+		{Period{From: p.To, To: p.From}, false},
+		{Period{From: p.From, To: p.From}, true},
+		{Period{From: p.From, To: p.From.AddYears(10)}, false},
+		{Period{}, false},
+	} {
+		if c.p.Valid() != c.want {
+			t.Errorf("%+v valid = %v", c.p, !c.want)
+		}
+	}
+	if h := FirstHalf(2026); h.From.String() != "2026-01-01" || h.To.String() != "2026-06-30" {
+		t.Errorf("first half %+v", h)
+	}
+}
+
+func TestFigureChange(t *testing.T) {
+	for _, c := range []struct {
+		now, then int64
+		want      string
+	}{{3, 1, "+200.0%"}, {1, 2, "-50.0%"}, {5, 0, ""}, {0, 4, "-100.0%"}, {7, 7, "+0.0%"}} {
+		if got := (Figure{Value: c.now, LastYear: c.then}).Change(); got != c.want {
+			t.Errorf("%d against %d: %q, want %q", c.now, c.then, got, c.want)
+		}
+	}
+}
+
+func TestCatalogRefusesBadMeasures(t *testing.T) {
+	good := Measure{Name: "visits", Unit: Times, SQL: "SELECT 1 WHERE %s", Region: "v.region_code", Bounds: Dates, Href: "/visits/%d"}
+	if _, err := NewCatalog(good); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewCatalog(good, good); err == nil {
+		t.Error("a repeated name accepted")
+	}
+	noRegion := good
+	noRegion.Region = ""
+	if _, err := NewCatalog(noRegion); err == nil {
+		t.Error("a measure without a scope column accepted")
+	}
+	c, _ := NewCatalog(good)
+	if _, err := c.Get("nope"); err == nil {
+		t.Error("an unknown figure found")
+	}
+	if v := (&Measure{Unit: Yuan}).Value([]Record{{Amount: 150}, {Amount: 250}}); v != 400 {
+		t.Errorf("yuan sum %d", v)
+	}
+	if v := good.Value([]Record{{Amount: 150}, {Amount: 250}}); v != 2 {
+		t.Errorf("count %d", v)
+	}
+}

@@ -1,0 +1,77 @@
+package report
+
+import (
+	"context"
+	"strconv"
+
+	"kejiju/internal/auth"
+	"kejiju/internal/db"
+	"kejiju/internal/i18n"
+	"kejiju/internal/money"
+)
+
+// The half-year work summary (上半年工作总结): its parts follow the bureau's
+// report, each a sentence of the catalog whose numbers are figures of the
+// period. A part whose figures the catalog lacks is left out, so an area
+// joins the summary by adding its measures and a part here.
+
+// Part is one paragraph of the summary: its heading, its sentence and the
+// measures that fill the sentence's arguments, in order.
+type Part struct {
+	Heading  string   // i18n key
+	Sentence string   // i18n key with one argument per measure
+	Measures []string // measure names
+}
+
+// Parts are the summary's paragraphs in the order of the bureau's report.
+var Parts = []Part{
+	{Heading: "report.part.hte", Sentence: "report.sentence.hte", Measures: []string{"hte.applied", "hte.recert", "hte.recognized", "pool.entered"}},
+	{Heading: "report.part.cooperation", Sentence: "report.sentence.cooperation", Measures: []string{"visits", "needs.collected", "needs.forwarded"}},
+	{Heading: "report.part.awards", Sentence: "report.sentence.awards", Measures: []string{"awards.awarded"}},
+	{Heading: "report.part.projects", Sentence: "report.sentence.projects", Measures: []string{"projects.signed", "projects.paid", "vouchers.issued", "vouchers.redeemed", "subsidies.granted"}},
+}
+
+// Paragraph is a part written out: the heading, the text and the figures
+// it quotes (each with its provenance page).
+type Paragraph struct {
+	Heading string   `json:"heading"`
+	Text    string   `json:"text"`
+	Figures []Figure `json:"figures"`
+}
+
+// Summary writes the parts for p in the printer's language.
+func (c *Catalog) Summary(ctx context.Context, q db.Querier, scope auth.Scope, p Period, pr *i18n.Printer) ([]Paragraph, error) {
+	var out []Paragraph
+	for _, part := range Parts {
+		para := Paragraph{Heading: pr.T(part.Heading)}
+		args := make([]any, 0, len(part.Measures))
+		for _, name := range part.Measures {
+			m := c.byName[name]
+			if m == nil {
+				break
+			}
+			rs, err := m.Records(ctx, q, scope, p)
+			if err != nil {
+				return nil, err
+			}
+			f := Figure{Name: m.Name, Unit: m.Unit, Value: m.Value(rs), Count: len(rs)}
+			para.Figures = append(para.Figures, f)
+			args = append(args, f.Text())
+		}
+		if len(para.Figures) < len(part.Measures) {
+			continue
+		}
+		para.Text = pr.T(part.Sentence, args...)
+		out = append(out, para)
+	}
+	return out, nil
+}
+
+// Text is the figure as the summary writes it: a count, or an amount in
+// 万元.
+func (f Figure) Text() string {
+	if f.Unit == Yuan {
+		return money.Fen(f.Value).Wan()
+	}
+	return strconv.FormatInt(f.Value, 10)
+}
