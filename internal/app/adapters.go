@@ -5,19 +5,25 @@ import (
 	"math/big"
 	"slices"
 	"strconv"
+	"time"
 
 	"kejiju/internal/auth"
 	"kejiju/internal/award"
 	"kejiju/internal/calendar"
 	"kejiju/internal/db"
 	"kejiju/internal/enterprise"
+	"kejiju/internal/event"
 	"kejiju/internal/hightech"
 	"kejiju/internal/i18n"
+	"kejiju/internal/incubator"
 	"kejiju/internal/patent"
 	"kejiju/internal/program"
+	"kejiju/internal/quake"
 	"kejiju/internal/region"
+	"kejiju/internal/report"
 	"kejiju/internal/review"
 	"kejiju/internal/subsidy"
+	"kejiju/internal/task"
 	"kejiju/internal/visit"
 	"kejiju/internal/voucher"
 )
@@ -277,4 +283,91 @@ func (a subsidyEnterprises) ApplicantByCode(ctx context.Context, u *auth.User, c
 		return subsidy.Applicant{}, err
 	}
 	return a.Applicant(ctx, u, e.ID)
+}
+
+// quakeTrainings gives the quake area the earthquake-prevention trainings
+// recorded as events, in the caller's scope.
+type quakeTrainings struct{ s *event.Service }
+
+func (a quakeTrainings) QuakeTrainings(ctx context.Context, u *auth.User, year int, region string) ([]quake.Training, error) {
+	list, err := a.s.QuakeTrainings(ctx, u, year, region)
+	out := make([]quake.Training, len(list))
+	for i, t := range list {
+		out[i] = quake.Training{ID: t.ID, Date: t.Date, Title: t.Title, RegionCode: t.RegionCode, Attended: t.Attended}
+	}
+	return out, err
+}
+
+// incubatorEnterprises links an incubator's tenant to the registered
+// enterprise of its credit code, in the caller's scope.
+type incubatorEnterprises struct{ s *enterprise.Service }
+
+var _ incubator.Enterprises = incubatorEnterprises{}
+
+func (a incubatorEnterprises) ByCode(ctx context.Context, u *auth.User, code string) (int64, string, error) {
+	e, err := a.s.ByCode(ctx, u, code)
+	if err != nil {
+		return 0, "", err
+	}
+	return e.ID, e.Name, nil
+}
+
+// taskMetrics answers the whitelisted metrics of annual targets. Where the
+// dashboard has the same figure the metric is that measure's count of
+// records for the year (so a target and the dashboard never disagree, and
+// the target links to the records); "cultivated" — enterprises in the pool
+// at any time of the year — is its own query. Each key is one fixed query;
+// nothing of the key reaches the SQL.
+type taskMetrics struct {
+	d       *db.DB
+	catalog *report.Catalog
+}
+
+var (
+	_ task.Metrics = taskMetrics{}
+	_ task.Sources = taskMetrics{}
+)
+
+// taskMeasures maps metrics to the dashboard's measures.
+var taskMeasures = map[string]string{
+	task.MetricHTERecognised:  "hte.recognized",
+	task.MetricHTEApplied:     "hte.applied",
+	task.MetricVouchersIssued: "vouchers.issued",
+	task.MetricProjectsSigned: "projects.signed",
+	task.MetricVisits:         "visits",
+}
+
+func yearPeriod(year int) report.Period {
+	return report.Period{From: calendar.Date{Year: year, Month: time.January, Day: 1}, To: calendar.Date{Year: year, Month: time.December, Day: 31}}
+}
+
+func (m taskMetrics) Value(ctx context.Context, key string, year int, sc auth.Scope) (int64, error) {
+	p := yearPeriod(year)
+	if name, ok := taskMeasures[key]; ok {
+		ms, err := m.catalog.Get(name)
+		if err != nil {
+			return 0, err
+		}
+		rs, err := ms.Records(ctx, m.d, sc, p)
+		return int64(len(rs)), err
+	}
+	if key != task.MetricCultivated {
+		return 0, i18n.FieldError("metric", "task.bad_metric")
+	}
+	args := []any{p.To, p.From}
+	cond := sc.Where(auth.Columns{Region: "e.region_code", Enterprise: "e.id"}, &args)
+	var n int64
+	err := m.d.QueryRowContext(ctx, `SELECT COUNT(DISTINCT c.enterprise_id) FROM cultivation_pool c JOIN enterprises e ON e.id = c.enterprise_id
+		WHERE c.entered_on <= $1 AND (c.exited_on IS NULL OR c.exited_on >= $2) AND `+cond, args...).Scan(&n)
+	return n, db.Normalize(err)
+}
+
+// Source links a metric to the dashboard's list of the records it counts.
+func (m taskMetrics) Source(key string, year int) string {
+	name, ok := taskMeasures[key]
+	if !ok {
+		return ""
+	}
+	p := yearPeriod(year)
+	return "/dashboard/figures/" + name + "?from=" + p.From.String() + "&to=" + p.To.String()
 }

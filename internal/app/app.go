@@ -22,16 +22,21 @@ import (
 	"kejiju/internal/calendar"
 	"kejiju/internal/db"
 	"kejiju/internal/enterprise"
+	"kejiju/internal/event"
 	"kejiju/internal/hightech"
 	"kejiju/internal/ident"
+	"kejiju/internal/incubator"
 	"kejiju/internal/jobs"
 	"kejiju/internal/ledger"
 	"kejiju/internal/patent"
+	"kejiju/internal/poverty"
 	"kejiju/internal/program"
+	"kejiju/internal/quake"
 	"kejiju/internal/region"
 	"kejiju/internal/report"
 	"kejiju/internal/review"
 	"kejiju/internal/subsidy"
+	"kejiju/internal/task"
 	"kejiju/internal/visit"
 	"kejiju/internal/voucher"
 	"kejiju/internal/web"
@@ -78,7 +83,15 @@ type App struct {
 	Enterprises *enterprise.Service
 	Vouchers    *voucher.Service
 	Subsidies   *subsidy.Service
+	Poverty     *poverty.Service
+	Events      *event.Service
+	Quake       *quake.Service
+	Incubators  *incubator.Service
+	Tasks       *task.Service
 	Patents     *patent.Service
+	// Figures are the measures of the bureau's work (see Measures) that the
+	// dashboard, the half-year summary and the targets count.
+	Figures *report.Catalog
 }
 
 // Open opens and migrates the database and builds the services (no web
@@ -130,6 +143,14 @@ func New(cfg Config, d *db.DB, log *slog.Logger) (*App, error) {
 	a.Enterprises = &enterprise.Service{DB: d, Audit: lg, Accounts: a.Auth}
 	a.Vouchers = &voucher.Service{DB: d, Audit: lg, Enterprises: voucherEnterprises{a.Enterprises}}
 	a.Subsidies = &subsidy.Service{DB: d, Audit: lg, Enterprises: subsidyEnterprises{a.Enterprises}}
+	a.Poverty = &poverty.Service{DB: d, Audit: lg, Keys: keys}
+	a.Events = &event.Service{DB: d, Audit: lg, Regions: a.Regions}
+	a.Quake = &quake.Service{DB: d, Audit: lg, Regions: a.Regions, Trainings: quakeTrainings{a.Events}}
+	a.Incubators = &incubator.Service{DB: d, Audit: lg, Enterprises: incubatorEnterprises{a.Enterprises}}
+	if a.Figures, err = report.NewCatalog(Measures()...); err != nil {
+		return nil, err
+	}
+	a.Tasks = &task.Service{DB: d, Audit: lg, Metrics: taskMetrics{d: d, catalog: a.Figures}}
 	a.Patents = &patent.Service{DB: d, Audit: lg, Enterprises: patentEnterprises{a.Enterprises}}
 	a.schedule()
 	if err := a.Auth.LoadPolicy(context.Background()); err != nil {
@@ -193,14 +214,20 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 	nav = append(nav, ledger.Nav()...)
 	tmpls = append(tmpls, ledger.Templates())
 
-	catalog, err := report.NewCatalog(Measures()...)
-	if err != nil {
-		return nil, err
-	}
-	rep := &report.Handlers{DB: a.DB, Catalog: catalog}
+	rep := &report.Handlers{DB: a.DB, Catalog: a.Figures, Bureau: a.Config.BureauName}
 	rep.Routes(routes)
 	nav = append(nav, report.Nav()...)
 	tmpls = append(tmpls, report.Templates())
+
+	inc := &incubator.Handlers{Service: a.Incubators}
+	inc.Routes(routes)
+	nav = append(nav, incubator.Nav()...)
+	tmpls = append(tmpls, incubator.Templates())
+
+	tsk := &task.Handlers{Service: a.Tasks}
+	tsk.Routes(routes)
+	nav = append(nav, task.Nav()...)
+	tmpls = append(tmpls, task.Templates())
 
 	pat := &patent.Handlers{Service: a.Patents, Regions: a.Regions}
 	pat.Routes(routes)
@@ -212,6 +239,21 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 	nav = append(nav, visit.Nav()...)
 	tmpls = append(tmpls, visit.Templates())
 
+	pov := &poverty.Handlers{Service: a.Poverty}
+	pov.Routes(routes)
+	nav = append(nav, poverty.Nav()...)
+	tmpls = append(tmpls, poverty.Templates())
+
+	evt := &event.Handlers{Service: a.Events, Regions: a.Regions}
+	evt.Routes(routes)
+	nav = append(nav, event.Nav()...)
+	tmpls = append(tmpls, event.Templates())
+
+	qk := &quake.Handlers{Service: a.Quake, Regions: a.Regions}
+	qk.Routes(routes)
+	nav = append(nav, quake.Nav()...)
+	tmpls = append(tmpls, quake.Templates())
+
 	adm := &admin.Handlers{Auth: a.Auth, Regions: a.Regions, Audit: a.Audit, Overrides: &ident.Overrides{DB: a.DB, Audit: a.Audit}, Calendar: a.Calendar}
 	adm.Routes(routes)
 	nav = append(nav, admin.Nav()...)
@@ -222,7 +264,8 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	adm.Web, ent.Web, ht.Web, vis.Web, prog.Web, rev.Web, aw.Web, vou.Web, sub.Web, fin.Web, rep.Web, pat.Web = s, s, s, s, s, s, s, s, s, s, s, s
+	adm.Web, ent.Web, ht.Web, vis.Web, prog.Web, rev.Web, aw.Web, vou.Web, sub.Web = s, s, s, s, s, s, s, s, s
+	fin.Web, rep.Web, pov.Web, evt.Web, qk.Web, inc.Web, tsk.Web, pat.Web = s, s, s, s, s, s, s, s
 	a.Web = s
 	return s, nil
 }
@@ -323,6 +366,15 @@ func (a *App) figures(ent *enterprise.Service) func(ctx context.Context, u *auth
 		if err != nil {
 			return nil, err
 		}
-		return []web.Figure{{Key: "home.card.enterprises", Value: strconv.Itoa(n), Href: "/enterprises"}}, nil
+		figs := []web.Figure{{Key: "home.card.enterprises", Value: strconv.Itoa(n), Href: "/enterprises"}}
+		if u.Can(auth.PermTaskView) {
+			// The overdue reminder: responsibility tasks past their deadline and not done.
+			n, err := a.Tasks.OverdueCount(ctx, u)
+			if err != nil {
+				return nil, err
+			}
+			figs = append(figs, web.Figure{Key: "home.card.tasks_overdue", Value: strconv.Itoa(n), Href: "/tasks/overdue"})
+		}
+		return figs, nil
 	}
 }

@@ -20,6 +20,34 @@ import (
 // by route, apart from the routes files: the matrix test fails when a route
 // is added, removed or changes its permission without this table following.
 var routePolicy = map[string]string{
+	"GET /targets":                                    "task.view",
+	"POST /targets":                                   "task.manage",
+	"POST /targets/{id}/value":                        "task.manage",
+	"GET /tasks":                                      "task.view",
+	"POST /tasks":                                     "task.manage",
+	"GET /tasks/overdue":                              "task.view",
+	"GET /tasks/print":                                "task.view",
+	"GET /tasks/export.xlsx":                          "task.view",
+	"GET /tasks/{id}":                                 "task.view",
+	"POST /tasks/{id}":                                "task.manage",
+	"POST /tasks/{id}/reports":                        "task.manage",
+	"GET /api/v1/targets":                             "task.view",
+	"GET /api/v1/tasks":                               "task.view",
+	"POST /api/v1/tasks":                              "task.manage",
+	"POST /api/v1/tasks/{id}/reports":                 "task.manage",
+	"GET /incubators":                                 "enterprise.view",
+	"GET /incubators/new":                             "incubator.manage",
+	"POST /incubators":                                "incubator.manage",
+	"GET /incubators/{id}/edit":                       "incubator.manage",
+	"POST /incubators/{id}":                           "incubator.manage",
+	"GET /incubators/{id}":                            "enterprise.view",
+	"POST /incubators/{id}/tenants":                   "incubator.manage",
+	"POST /incubators/tenants/{id}/exit":              "incubator.manage",
+	"POST /incubators/{id}/years":                     "incubator.manage",
+	"POST /incubators/{id}/assess":                    "incubator.manage",
+	"POST /incubators/{id}/prospects":                 "incubator.manage",
+	"GET /api/v1/incubators":                          "enterprise.view",
+	"GET /api/v1/incubators/{id}":                     "enterprise.view",
 	"GET /api/v1/voucher-batches":                     "enterprise.view",
 	"GET /api/v1/vouchers":                            "enterprise.view",
 	"POST /api/v1/voucher-batches/{id}/apply":         "program.apply",
@@ -46,6 +74,7 @@ var routePolicy = map[string]string{
 	"GET /dashboard":                                  "dashboard.view",
 	"GET /dashboard/figures/{name}":                   "dashboard.view",
 	"GET /reports/summary":                            "dashboard.view",
+	"GET /reports/summary.docx":                       "dashboard.view",
 	"GET /api/v1/figures":                             "dashboard.view",
 	"GET /api/v1/figures/{name}":                      "dashboard.view",
 	"GET /finance":                                    "finance.view",
@@ -255,6 +284,49 @@ var routePolicy = map[string]string{
 	"POST /account/tokens/{id}/revoke":                "loggedin",
 	"GET /api/v1/me":                                  "loggedin",
 
+	// S&T poverty alleviation (poverty).
+	"GET /poverty/households":                              "poverty.view",
+	"GET /poverty/households/new":                          "poverty.manage",
+	"POST /poverty/households":                             "poverty.manage",
+	"POST /poverty/lookup":                                 "poverty.view",
+	"GET /poverty/households/{id}":                         "poverty.view",
+	"POST /poverty/households/{id}/reveal":                 "poverty.reveal",
+	"POST /poverty/households/{id}/members":                "poverty.manage",
+	"POST /poverty/households/{id}/incomes":                "poverty.manage",
+	"POST /poverty/households/{id}/measures":               "poverty.manage",
+	"POST /poverty/households/{id}/measures/{mid}/done":    "poverty.manage",
+	"POST /poverty/households/{id}/visits":                 "poverty.manage",
+	"POST /poverty/households/{id}/changes":                "poverty.manage",
+	"GET /poverty/changes":                                 "poverty.view",
+	"GET /poverty/changes/{id}":                            "poverty.view",
+	"POST /poverty/changes/{id}/actions/{action}":          "poverty.manage",
+	"GET /poverty/projects":                                "poverty.view",
+	"GET /poverty/projects/new":                            "poverty.manage",
+	"POST /poverty/projects":                               "poverty.manage",
+	"GET /poverty/projects/{id}":                           "poverty.view",
+	"POST /poverty/projects/{id}/progress":                 "poverty.manage",
+	"GET /api/v1/poverty/households":                       "poverty.view",
+	"POST /api/v1/poverty/households":                      "poverty.manage",
+	"GET /api/v1/poverty/households/{id}":                  "poverty.view",
+	"POST /api/v1/poverty/households/{id}/members":         "poverty.manage",
+	"POST /api/v1/poverty/households/{id}/reveal":          "poverty.reveal",
+	"POST /api/v1/poverty/lookup":                          "poverty.view",
+	"POST /api/v1/poverty/households/{id}/changes":         "poverty.manage",
+	"POST /api/v1/poverty/changes/{id}/actions/{action}":   "poverty.manage",
+	"GET /poverty/commissioners":                           "poverty.view",
+	"POST /poverty/commissioners":                          "poverty.manage",
+	"GET /poverty/commissioners/{id}":                      "poverty.view",
+	"POST /poverty/commissioners/{id}/terms":               "poverty.manage",
+	"POST /poverty/commissioners/{id}/terms/{year}/rating": "poverty.manage",
+	"POST /poverty/commissioners/{id}/assignments":         "poverty.manage",
+	"POST /poverty/commissioners/{id}/services":            "poverty.manage",
+	"GET /api/v1/poverty/commissioners":                    "poverty.view",
+	"POST /api/v1/poverty/commissioners":                   "poverty.manage",
+	"GET /api/v1/poverty/commissioners/{id}/summary":       "poverty.view",
+	"POST /api/v1/poverty/commissioners/{id}/services":     "poverty.manage",
+	"GET /api/v1/poverty/projects":                         "poverty.view",
+	"POST /api/v1/poverty/projects":                        "poverty.manage",
+
 	// Patents (patent).
 	"GET /patents":                          "enterprise.view",
 	"GET /patents/new":                      "patent.manage",
@@ -291,6 +363,48 @@ var routePolicy = map[string]string{
 	"POST /applications/{id}/milestones/{index}":             "business.write",
 	"POST /applications/{id}/inspections":                    "program.manage",
 	"POST /applications/{id}/inspections/{inspection}/close": "program.manage",
+
+	// Events and trainings; earthquake prevention (field work).
+	"GET /events":                                "field.view",
+	"GET /events/new":                            "field.manage",
+	"POST /events":                               "field.manage",
+	"GET /events/summary":                        "field.view",
+	"GET /events/summary.xlsx":                   "field.view",
+	"GET /events/{id}":                           "field.view",
+	"GET /events/{id}/edit":                      "field.manage",
+	"POST /events/{id}":                          "field.manage",
+	"GET /api/v1/events":                         "field.view",
+	"POST /api/v1/events":                        "field.manage",
+	"GET /api/v1/events/summary":                 "field.view",
+	"GET /api/v1/events/{id}":                    "field.view",
+	"PUT /api/v1/events/{id}":                    "field.manage",
+	"GET /quake/assistants":                      "field.view",
+	"GET /quake/assistants/new":                  "field.manage",
+	"POST /quake/assistants":                     "field.manage",
+	"GET /quake/assistants/{id}":                 "field.view",
+	"POST /quake/assistants/{id}/replace":        "field.manage",
+	"POST /quake/assistants/{id}/end":            "field.manage",
+	"GET /quake/drills":                          "field.view",
+	"GET /quake/drills/new":                      "field.manage",
+	"POST /quake/drills":                         "field.manage",
+	"GET /quake/drills/{id}":                     "field.view",
+	"GET /quake/drills/{id}/edit":                "field.manage",
+	"POST /quake/drills/{id}":                    "field.manage",
+	"GET /quake/publicity":                       "field.view",
+	"GET /quake/publicity/new":                   "field.manage",
+	"POST /quake/publicity":                      "field.manage",
+	"GET /quake/summary":                         "field.view",
+	"GET /quake/summary.xlsx":                    "field.view",
+	"GET /api/v1/quake/assistants":               "field.view",
+	"POST /api/v1/quake/assistants":              "field.manage",
+	"GET /api/v1/quake/assistants/{id}":          "field.view",
+	"POST /api/v1/quake/assistants/{id}/replace": "field.manage",
+	"GET /api/v1/quake/drills":                   "field.view",
+	"POST /api/v1/quake/drills":                  "field.manage",
+	"GET /api/v1/quake/drills/{id}":              "field.view",
+	"GET /api/v1/quake/publicity":                "field.view",
+	"POST /api/v1/quake/publicity":               "field.manage",
+	"GET /api/v1/quake/summary":                  "field.view",
 }
 
 // matrixRoles are the people of the matrix: one account per role, plus
@@ -369,6 +483,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 		visit := num(mustAPI("POST", "/api/v1/visits", fmt.Sprintf(`{"date":"2026-11-26","enterprise_id":%d,"topics":"研发投入"}`, own)), "id")
 		need := num(mustAPI("POST", "/api/v1/needs", fmt.Sprintf(`{"enterprise_id":%d,"category":"process","title":"工艺改进","description":"降低能耗","collected_on":"2026-11-26"}`, own)), "id")
 		match := num(mustAPI("POST", "/api/v1/matches", fmt.Sprintf(`{"enterprise_id":%d,"partner":"合肥工业大学","date":"2026-11-26","kind":"meeting","topic":"节能"}`, own)), "id")
+		training := num(mustAPI("POST", "/api/v1/events", `{"kind":"training","domain":"quake","title":"矩阵培训","date":"2026-11-20","region_code":"341203200","attended":3}`), "id")
+		drill := num(mustAPI("POST", "/api/v1/quake/drills", `{"region_code":"341203200","site":"冉庙乡中心学校","date":"2026-11-20","participants":300}`), "id")
+		assistant := num(mustAPI("POST", "/api/v1/quake/assistants", `{"region_code":"341203200","name":"李明","phone":"13800000002","appointed_on":"2026-01-01"}`), "id")
 		batch := num(mustAPI("POST", "/api/v1/needs/batches", fmt.Sprintf(`{"number":"2026-11","sent_on":"2026-11-27","need_ids":[%d]}`, need)), "id")
 		call := num(mustAPI("POST", "/api/v1/calls", `{"type":"district_plan","year":2026,"title":"2026年区科技计划项目","opens_at":"2026-01-01T00:00:00Z",
 			"closes_at":"2030-12-31T00:00:00Z","plan":[6000,4000],"budget":40000000,"open":true}`), "id")
@@ -377,6 +494,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 			t.Fatalf("draft application: %d %v", code, app)
 		}
 		application := num(app, "id")
+		pov := num(mustAPI("POST", "/api/v1/poverty/households", fmt.Sprintf(`{"region_code":"341203200205","head_name":"矩阵户","head_id":%q,
+			"members_count":2,"cause_code":"ILLNESS"}`, residentID("19600101", 1))), "id")
+		povChange := num(mustAPI("POST", fmt.Sprintf("/api/v1/poverty/households/%d/changes", pov), `{"fields":{"members_count":"3"},"reason":"新增人口"}`), "id")
+		povProject := num(mustAPI("POST", "/api/v1/poverty/projects", `{"year":2026,"title":"矩阵扶贫项目","funds":"10万元","townships":["341203200"],
+			"households":1,"people":2}`), "id")
+		povCommissioner := num(mustAPI("POST", "/api/v1/poverty/commissioners", `{"name":"矩阵特派员","level":"county"}`), "id")
 		pat := num(mustAPI("POST", "/api/v1/patents", fmt.Sprintf(`{"app_no":"201911050262.8","title":"矩阵专利","enterprise_id":%d,
 			"application_date":"2019-07-02","grant_date":"2021-03-05","status":"valid"}`, own)), "id")
 		loan := num(mustAPI("POST", "/api/v1/patent-loans", fmt.Sprintf(`{"enterprise_id":%d,"bank":"徽商银行","amount":"100万元","term_months":12,
@@ -384,12 +507,22 @@ func TestAuthorizationMatrix(t *testing.T) {
 		var staffID int64
 		d.QueryRowContext(ctx, `SELECT id FROM users WHERE username = 'staff'`).Scan(&staffID)
 		_ = otherTok
+		tsk := num(mustAPI("POST", "/api/v1/tasks", `{"year":2026,"text":"矩阵任务","responsible":"张科员","deadline":"2026-12-31"}`), "id")
+		_, incLoc, _ := postForm(t, e, e.client("staff"), "/incubators", url.Values{"name": {"矩阵孵化器"}, "operator_code": {creditCode(3)},
+			"level": {"none"}, "area_m2": {"3000"}, "tenant_area_m2": {"2000"}})
+		if !strings.HasPrefix(incLoc, "/incubators/") {
+			t.Fatalf("incubator: %q", incLoc)
+		}
 
 		// Real objects for GETs; ids that exist nowhere for POSTs, so no
 		// request of the matrix changes anything.
 		getIDs := map[string]string{"/enterprises/": fmt.Sprint(own), "/hightech/enterprises/": fmt.Sprint(own), "/visits/": fmt.Sprint(visit),
 			"/needs/batches/": fmt.Sprint(batch), "/needs/": fmt.Sprint(need), "/matches/": fmt.Sprint(match), "/admin/users/": fmt.Sprint(staffID),
-			"/calls/": fmt.Sprint(call), "/applications/": fmt.Sprint(application), "/patents/": fmt.Sprint(pat), "/patents/loans/": fmt.Sprint(loan)}
+			"/calls/": fmt.Sprint(call), "/applications/": fmt.Sprint(application), "/poverty/households/": fmt.Sprint(pov),
+			"/poverty/changes/": fmt.Sprint(povChange), "/poverty/projects/": fmt.Sprint(povProject),
+			"/poverty/commissioners/": fmt.Sprint(povCommissioner),
+			"/events/":                fmt.Sprint(training), "/quake/drills/": fmt.Sprint(drill), "/quake/assistants/": fmt.Sprint(assistant),
+			"/incubators/": strings.TrimPrefix(incLoc, "/incubators/"), "/tasks/": fmt.Sprint(tsk), "/patents/": fmt.Sprint(pat), "/patents/loans/": fmt.Sprint(loan)}
 		fill := func(pattern string, post bool) string {
 			path := strings.SplitN(pattern, " ", 2)[1]
 			path = strings.TrimSuffix(path, "{$}")

@@ -7,18 +7,23 @@ import (
 	"testing"
 
 	"kejiju/internal/app"
+	"kejiju/internal/calendar"
 	"kejiju/internal/db"
 	"kejiju/internal/db/dbtest"
 	"kejiju/internal/ledger"
 	"kejiju/internal/money"
 	"kejiju/internal/patent"
+	"kejiju/internal/poverty"
 	"kejiju/internal/subsidy"
+	"kejiju/internal/task"
 )
 
 // TestDemoData starts a demo bureau: the demo district gets its 60
 // enterprises, three years of facts for twelve of them, and this year's
-// voucher batch of 200万元 funded and open, and 24 patents of six
-// enterprises with one pledge loan.
+// voucher batch of 200万元 funded and open, the subsidies, the paired village
+// 梧樟村's eight registered households with a pending change and a project,
+// the 徽清科技园 incubator, this year's targets and the party-conduct task
+// table, and 24 patents of six enterprises with one pledge loan.
 func TestDemoData(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
@@ -71,6 +76,48 @@ func TestDemoData(t *testing.T) {
 		}
 		if rec, err := ledger.Reconcile(ctx, d, director.Scope()); err != nil || !rec.OK() || rec.Payables == 0 {
 			t.Fatalf("demo ledger reconciliation %+v (%v)", rec, err)
+		}
+		hs, total, err := a.Poverty.Households(ctx, director, poverty.Filter{RegionCode: "341203200205", Limit: 50})
+		if err != nil || total != 8 || hs[0].VillageName != "梧樟村" {
+			t.Fatalf("demo households: %d, %v", total, err)
+		}
+		var members, measures, pending int
+		d.QueryRowContext(ctx, `SELECT COUNT(*) FROM poverty_members`).Scan(&members)
+		d.QueryRowContext(ctx, `SELECT COUNT(*) FROM poverty_measures`).Scan(&measures)
+		d.QueryRowContext(ctx, `SELECT COUNT(*) FROM poverty_changes WHERE state = 'submitted'`).Scan(&pending)
+		if members != 11 || measures != 8 || pending != 1 {
+			t.Errorf("demo registry: %d members, %d measures, %d pending changes", members, measures, pending)
+		}
+		if cs, err := a.Poverty.Commissioners(ctx, director); err != nil || len(cs) != 2 {
+			t.Errorf("demo commissioners: %d, %v", len(cs), err)
+		}
+		if ps, err := a.Poverty.Projects(ctx, director, 0); err != nil || len(ps) != 1 || ps[0].TownshipNames[0] != "冉庙乡" {
+			t.Errorf("demo projects: %v, %v", ps, err)
+		}
+
+		// The incubator: five tenants of which three count now (one graduated,
+		// one established too long before entering), two graded years.
+		incs, err := a.Incubators.List(ctx, director)
+		if err != nil || len(incs) != 1 {
+			t.Fatalf("demo incubators: %d (%v)", len(incs), err)
+		}
+		inc, err := a.Incubators.Get(ctx, director, incs[0].ID)
+		if err != nil || len(inc.Tenants) != 5 || inc.CurrentTenants != 3 || len(inc.Assessments) != 2 || len(inc.Prospects) != 2 {
+			t.Fatalf("demo incubator: %d tenants, %d counted, %d assessments, %d prospects (%v)", len(inc.Tenants), inc.CurrentTenants,
+				len(inc.Assessments), len(inc.Prospects), err)
+		}
+		// This year's targets of the report's plan, measured by the system.
+		year := calendar.Today(nil).Year
+		ts, err := a.Tasks.Targets(ctx, director, year)
+		if err != nil || len(ts) != 3 {
+			t.Fatalf("demo targets: %d (%v)", len(ts), err)
+		}
+		if ts[0].Metric != task.MetricHTERecognised || ts[0].Planned != 2 || ts[1].Metric != task.MetricCultivated || ts[1].Achieved != 3 || ts[2].Metric != "" {
+			t.Fatalf("demo targets %+v %+v %+v", *ts[0], *ts[1], *ts[2])
+		}
+		tasks, err := a.Tasks.Tasks(ctx, director, task.TaskFilter{Year: year})
+		if err != nil || len(tasks) != 4 || tasks[0].State != task.StateDone || len(tasks[0].Responsible) == 0 {
+			t.Fatalf("demo tasks: %d (%v)", len(tasks), err)
 		}
 	})
 }

@@ -50,5 +50,29 @@ func Measures() []report.Measure {
 		{Name: "subsidies.granted", Unit: report.Yuan, Region: "c.region_code", Bounds: report.Instants, Href: "/subsidies/%d",
 			SQL: `SELECT c.id, c.enterprise_name, c.id, c.amount, c.decided_at FROM subsidy_claims c
 				WHERE c.state IN ('approved', 'paid') AND c.decided_at >= $1 AND c.decided_at < $2 AND %s ORDER BY c.decided_at, c.id`},
+		{Name: "events.trainings", Unit: report.Times, Region: "v.region_code", Bounds: report.Dates, Href: "/events/%d",
+			SQL: `SELECT v.id, v.title, v.id, 0, v.event_date FROM events v
+				WHERE v.kind = 'training' AND v.event_date >= $1 AND v.event_date <= $2 AND %s ORDER BY v.event_date, v.id`},
+		{Name: "events.trained", Unit: report.People, Region: "v.region_code", Bounds: report.Dates, Href: "/events/%d",
+			SQL: `SELECT v.id, v.title, v.id, v.attended, v.event_date FROM events v
+				WHERE v.kind = 'training' AND v.event_date >= $1 AND v.event_date <= $2 AND %s ORDER BY v.event_date, v.id`},
+		{Name: "quake.drills", Unit: report.Times, Region: "q.region_code", Bounds: report.Dates, Href: "/quake/drills/%d",
+			SQL: `SELECT q.id, q.site, q.id, 0, q.drill_date FROM quake_drills q
+				WHERE q.drill_date >= $1 AND q.drill_date <= $2 AND %s ORDER BY q.drill_date, q.id`},
+		{Name: "quake.drilled", Unit: report.People, Region: "q.region_code", Bounds: report.Dates, Href: "/quake/drills/%d",
+			SQL: `SELECT q.id, q.site, q.id, q.participants, q.drill_date FROM quake_drills q
+				WHERE q.drill_date >= $1 AND q.drill_date <= $2 AND %s ORDER BY q.drill_date, q.id`},
+		{Name: "quake.materials", Unit: report.Copies, Region: "q.region_code", Bounds: report.Dates, Href: "/quake/publicity?id=%d",
+			SQL: `SELECT q.id, q.recipient || '：' || q.materials, q.id, q.quantity, q.distributed_on FROM quake_publicity q
+				WHERE q.distributed_on >= $1 AND q.distributed_on <= $2 AND %s ORDER BY q.distributed_on, q.id`},
+		{Name: "poverty.projects", Unit: report.Items, Region: "p.region_code", Bounds: report.Instants, Href: "/poverty/projects/%d",
+			SQL: `SELECT p.id, p.title, p.id, 0, p.created_at FROM poverty_projects p
+				WHERE p.created_at >= $1 AND p.created_at < $2 AND %s ORDER BY p.created_at, p.id`},
+		{Name: "poverty.funds", Unit: report.Yuan, Region: "p.region_code", Bounds: report.Instants, Href: "/poverty/projects/%d",
+			SQL: `SELECT p.id, p.title, p.id, p.funds, p.created_at FROM poverty_projects p
+				WHERE p.created_at >= $1 AND p.created_at < $2 AND %s ORDER BY p.created_at, p.id`},
+		{Name: "poverty.people", Unit: report.People, Region: "p.region_code", Bounds: report.Instants, Href: "/poverty/projects/%d",
+			SQL: `SELECT p.id, p.title, p.id, p.people, p.created_at FROM poverty_projects p
+				WHERE p.created_at >= $1 AND p.created_at < $2 AND %s ORDER BY p.created_at, p.id`},
 	}
 }

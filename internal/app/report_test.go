@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"kejiju/internal/calendar"
 	"kejiju/internal/db"
 	"kejiju/internal/db/dbtest"
+	"kejiju/internal/docx/docxtest"
 	"kejiju/internal/enterprise"
 	"kejiju/internal/i18n"
 	"kejiju/internal/report"
@@ -57,6 +59,17 @@ func TestDashboardFigures(t *testing.T) {
 			VALUES ($1, 2026, 'recert', 'submitted', $2, $2), ($3, 2026, 'first', 'submitted', $2, $2)`,
 			w.en.ID, time.Date(2026, 2, 1, 9, 0, 0, 0, calendar.Shanghai).UTC(), other.ID); err != nil {
 			t.Fatal(err)
+		}
+
+		// A drill of 300 pupils in the first half, one of 120 in the second.
+		for _, dr := range []struct {
+			day string
+			n   int
+		}{{"2026-05-12", 300}, {"2026-09-20", 120}} {
+			if _, err := d.ExecContext(ctx, `INSERT INTO quake_drills (region_code, site, drill_date, participants, created_at, updated_at)
+				VALUES ('341203200', '和谐路小学', $1, $2, $3, $3)`, dr.day, dr.n, time.Now().UTC()); err != nil {
+				t.Fatal(err)
+			}
 		}
 
 		a := w.a
@@ -137,8 +150,29 @@ func TestDashboardFigures(t *testing.T) {
 			!strings.Contains(page, `href="/dashboard/figures/visits?from=2026-01-01&amp;to=2026-06-30"`) {
 			t.Fatalf("summary 2026: %d\n%s", code, page)
 		}
+		if !strings.Contains(page, "应急疏散演练1次，参演300人次") {
+			t.Errorf("summary 2026 lacks the drill:\n%s", page)
+		}
 		if code, page = get(c, "/reports/summary?year=2025"); code != http.StatusOK || !strings.Contains(page, "调研1次") || !strings.Contains(page, "申报高新技术企业0家") {
 			t.Fatalf("summary 2025: %d", code)
+		}
+		// The same draft as a 公文: it opens in LibreOffice, and the PDF's
+		// text carries the title and the figures in Chinese.
+		resp, err := c.Get(e.srv.URL + "/reports/summary.docx?year=2026")
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc := []byte(body(t, resp))
+		if resp.StatusCode != http.StatusOK || !bytes.HasPrefix(doc, []byte("PK")) {
+			t.Fatalf("summary.docx: %d", resp.StatusCode)
+		}
+		if text := docxtest.Text(t, docxtest.PDF(t, doc)); text != "" {
+			flat := strings.Join(strings.Fields(text), "")
+			for _, want := range []string{"测试科技局", "2026年上半年工作总结", "申报高新技术企业2家（其中：1家重新认定）", "调研4次", "主要指标与去年同期对比"} {
+				if !strings.Contains(flat, want) {
+					t.Errorf("the PDF lacks %q:\n%s", want, text)
+				}
+			}
 		}
 		if code, _ := get(c, "/dashboard?from=2026-03-01&to=2026-01-01"); code != http.StatusUnprocessableEntity && code != http.StatusBadRequest {
 			t.Errorf("a reversed period: %d", code)

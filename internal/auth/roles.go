@@ -96,6 +96,32 @@ const (
 	// PermNominate nominates achievements for awards: an enterprise its own,
 	// staff any enterprise in scope.
 	PermNominate Permission = "award.nominate"
+	// PermPovertyView reads the poverty registry (households with their ID
+	// numbers masked, plans, visits, change requests, projects); every read
+	// of a household's record is audited.
+	PermPovertyView Permission = "poverty.view"
+	// PermPovertyManage records households, members, incomes, plans, visits
+	// and projects, and drafts, submits and decides change requests.
+	PermPovertyManage Permission = "poverty.manage"
+	// PermPovertyReveal shows one resident ID number or phone in clear,
+	// with a reason, audited.
+	PermPovertyReveal Permission = "poverty.reveal"
+	// PermFieldView reads field work: events and trainings, the earthquake
+	// assistant registry, drills and publicity records (within the scope:
+	// a township assistant sees its township).
+	PermFieldView Permission = "field.view"
+	// PermFieldManage records events, attendance, assistants, drills and
+	// publicity records within the scope.
+	PermFieldManage Permission = "field.manage"
+	// PermIncubatorManage registers incubators, their tenants, yearly
+	// figures, assessments and 招商 prospects (reading takes
+	// PermEnterpriseView).
+	PermIncubatorManage Permission = "incubator.manage"
+	// PermTaskView reads the year's targets and responsibility tasks.
+	PermTaskView Permission = "task.view"
+	// PermTaskManage sets targets, decomposes responsibility tasks and
+	// reports their progress.
+	PermTaskManage Permission = "task.manage"
 	// PermPatentManage keeps the patent registry: registers and imports
 	// patents, records their legal status, confirms applicant links, keeps
 	// the agencies, the pledge loans and the population figures.
@@ -103,13 +129,13 @@ const (
 )
 
 var grants = map[Role][]Permission{
-	Director:   {PermDashboard, PermRegionView, PermWrite, PermIdentOverride, PermCalendar, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit, PermProgramManage, PermProgramApprove, PermAwardManage, PermAwardApprove, PermReviewManage, PermNominate, PermFinanceView, PermSubsidyClaim, PermPatentManage},
-	Staff:      {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit, PermProgramManage, PermAwardManage, PermReviewManage, PermNominate, PermFinanceView, PermSubsidyClaim, PermPatentManage},
-	Finance:    {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView, PermFinancePay, PermFinanceView},
+	Director:   {PermDashboard, PermRegionView, PermWrite, PermIdentOverride, PermCalendar, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit, PermProgramManage, PermProgramApprove, PermAwardManage, PermAwardApprove, PermReviewManage, PermNominate, PermFinanceView, PermSubsidyClaim, PermPovertyView, PermPovertyManage, PermPovertyReveal, PermFieldView, PermFieldManage, PermIncubatorManage, PermTaskView, PermTaskManage, PermPatentManage},
+	Staff:      {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit, PermProgramManage, PermAwardManage, PermReviewManage, PermNominate, PermFinanceView, PermSubsidyClaim, PermPovertyView, PermPovertyManage, PermFieldView, PermFieldManage, PermIncubatorManage, PermTaskView, PermTaskManage, PermPatentManage},
+	Finance:    {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView, PermFinancePay, PermFinanceView, PermTaskView},
 	Enterprise: {PermWrite, PermEnterpriseView, PermNeedSubmit, PermApply, PermNominate, PermSubsidyClaim},
 	Expert:     {PermWrite, PermReview},
-	Assistant:  {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView},
-	CityViewer: {PermDashboard, PermRegionView, PermEnterpriseView, PermFinanceView},
+	Assistant:  {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView, PermFieldView, PermFieldManage},
+	CityViewer: {PermDashboard, PermRegionView, PermEnterpriseView, PermFinanceView, PermFieldView},
 	SysAdmin:   {PermUserView, PermUserManage, PermRegionView, PermRegionManage, PermBackup, PermIdentOverride, PermCalendar},
 	SecAdmin:   {PermUserView, PermAdminRoles, PermUserUnlock, PermPolicy, PermScopeExplain},
 	AuditAdmin: {PermAuditView},

@@ -93,6 +93,16 @@ func TestPermissions(t *testing.T) {
 			}
 		}
 	})
+	t.Run("the poverty registry: director and staff, reveal by the director only", func(t *testing.T) {
+		for _, r := range Roles {
+			for _, p := range []Permission{PermPovertyView, PermPovertyManage, PermPovertyReveal} {
+				want := r == Director || (r == Staff && p != PermPovertyReveal)
+				if got := r.Grants(p); got != want {
+					t.Errorf("%s.Grants(%s): got %v, want %v", r, p, got, want)
+				}
+			}
+		}
+	})
 	t.Run("only auditadmin reads the audit log", func(t *testing.T) {
 		for _, r := range Roles {
 			if got, want := r.Grants(PermAuditView), r == AuditAdmin; got != want {

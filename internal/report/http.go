@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"kejiju/internal/auth"
 	"kejiju/internal/calendar"
@@ -28,6 +29,7 @@ type Handlers struct {
 	Web     *web.Server
 	DB      *db.DB
 	Catalog *Catalog
+	Bureau  string // the bureau's name, for the documents
 }
 
 // Routes lists the report pages and API; reading takes PermDashboard.
@@ -35,6 +37,7 @@ func (h *Handlers) Routes(rs *web.Routes) {
 	rs.Page("GET /dashboard", auth.PermDashboard, h.dashboard)
 	rs.Page("GET /dashboard/figures/{name}", auth.PermDashboard, h.figure)
 	rs.Page("GET /reports/summary", auth.PermDashboard, h.summary)
+	rs.Page("GET /reports/summary.docx", auth.PermDashboard, h.summaryDocx)
 	rs.API("GET /api/v1/figures", auth.PermDashboard, "The bureau's figures for a period (?from=&to=, default this year to date) beside the same period last year", h.apiFigures)
 	rs.API("GET /api/v1/figures/{name}", auth.PermDashboard, "The records one figure counts in a period (?from=&to=), and its query", h.apiFigure)
 }
@@ -168,17 +171,41 @@ type summaryPage struct {
 // Link is the page of the records behind the figure named name.
 func (d summaryPage) Link(name string) string { return dashboardPage{Period: d.Period}.Link(name) }
 
-// summary drafts the half-year summary of ?year= (default this year) from
-// the records, every figure linked to what it counts.
-func (h *Handlers) summary(w http.ResponseWriter, r *http.Request) error {
+// summaryData drafts the half-year summary of ?year= (default this year)
+// from the records.
+func (h *Handlers) summaryData(r *http.Request) (*summaryPage, error) {
 	year := calendar.Today(calendar.Shanghai).Year
 	if y, err := strconv.Atoi(r.URL.Query().Get("year")); err == nil && y > 2000 && y < 2100 {
 		year = y
 	}
 	p := FirstHalf(year)
 	paras, err := h.Catalog.Summary(r.Context(), h.DB, web.UserFrom(r.Context()).Scope(), p, h.Web.Printer(r))
+	return &summaryPage{Period: p, Year: year, Paragraphs: paras}, err
+}
+
+// summary shows the draft, every figure linked to what it counts.
+func (h *Handlers) summary(w http.ResponseWriter, r *http.Request) error {
+	d, err := h.summaryData(r)
 	if err != nil {
 		return err
 	}
-	return h.Web.Render(w, r, "report/summary.html", "nav.summary", summaryPage{Period: p, Year: year, Paragraphs: paras}, web.Crumb{Key: "nav.summary"})
+	return h.Web.Render(w, r, "report/summary.html", "nav.summary", d, web.Crumb{Key: "nav.summary"})
+}
+
+// summaryDocx writes the draft as a 公文 DOCX.
+func (h *Handlers) summaryDocx(w http.ResponseWriter, r *http.Request) error {
+	d, err := h.summaryData(r)
+	if err != nil {
+		return err
+	}
+	pr := h.Web.Printer(r)
+	doc := Document(h.Bureau, d.Year, d.Paragraphs, pr, time.Now().In(calendar.Shanghai))
+	b, err := doc.Bytes()
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(pr.T("report.doc.part", d.Year)+".docx"))
+	_, err = w.Write(b)
+	return err
 }

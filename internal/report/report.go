@@ -52,12 +52,17 @@ func (p Period) Valid() bool {
 
 // Record is one record a figure counts, with the page that shows it.
 type Record struct {
-	ID     int64     `json:"id"`
-	Label  string    `json:"label"`
-	Href   string    `json:"href"`
-	Amount money.Fen `json:"amount,omitempty"`
-	On     string    `json:"on"` // the date that put it in the period
+	ID    int64  `json:"id"`
+	Label string `json:"label"`
+	Href  string `json:"href"`
+	// Value is what the record adds to a summed figure: fen for Yuan,
+	// people or copies for People and Copies.
+	Value int64  `json:"value,omitempty"`
+	On    string `json:"on"` // the date that put it in the period
 }
+
+// Amount is the record's value as money (for Yuan figures).
+func (r Record) Amount() money.Fen { return money.Fen(r.Value) }
 
 // Unit is how a figure is counted.
 type Unit string
@@ -68,17 +73,23 @@ const (
 	Times       Unit = "times"       // 次
 	Items       Unit = "items"       // 件 / 项 / 份
 	Yuan        Unit = "yuan"        // the sum of the records' amounts
+	People      Unit = "people"      // 人（次）, the sum of the records' people
+	Copies      Unit = "copies"      // 份, the sum of the records' quantities
 )
+
+// Summed reports whether a figure of the unit sums the records' values
+// rather than counting the records.
+func (u Unit) Summed() bool { return u == Yuan || u == People || u == Copies }
 
 // Measure is one figure of the bureau's work: its name (the catalog has
 // report.measure.<name>), its unit, and the query that lists the records it
 // counts in a period within a scope. The figure is the number of records,
-// or for Yuan the sum of their amounts, so the figure and its provenance
-// cannot disagree.
+// or for a summed unit the sum of their values, so the figure and its
+// provenance cannot disagree.
 type Measure struct {
 	Name string
 	Unit Unit
-	// SQL selects id, label, link id, amount and date, with $1 and $2 for
+	// SQL selects id, label, link id, value and date, with $1 and $2 for
 	// the period's bounds (Bounds) and %s for the scope condition, whose
 	// parameters follow.
 	SQL string
@@ -112,7 +123,7 @@ func (m *Measure) Records(ctx context.Context, q db.Querier, scope auth.Scope, p
 		var r Record
 		var link int64
 		var on any
-		if err := sc.Scan(&r.ID, &r.Label, &link, &r.Amount, &on); err != nil {
+		if err := sc.Scan(&r.ID, &r.Label, &link, &r.Value, &on); err != nil {
 			return r, err
 		}
 		r.On = dayOf(on)
@@ -140,16 +151,16 @@ func dayOf(v any) string {
 	return ""
 }
 
-// Value is the figure of records: their count, or the sum of their amounts.
+// Value is the figure of records: their count, or the sum of their values.
 func (m *Measure) Value(rs []Record) int64 {
-	if m.Unit != Yuan {
+	if !m.Unit.Summed() {
 		return int64(len(rs))
 	}
-	var s money.Fen
+	var s int64
 	for _, r := range rs {
-		s += r.Amount
+		s += r.Value
 	}
-	return int64(s)
+	return s
 }
 
 // Figure is a measure's value in a period beside the same period last year.
@@ -158,7 +169,7 @@ type Figure struct {
 	Unit     Unit   `json:"unit"`
 	Value    int64  `json:"value"`
 	LastYear int64  `json:"last_year"`
-	Count    int    `json:"count"` // records counted (for Yuan: how many amounts were summed)
+	Count    int    `json:"count"` // records counted (for a summed unit: how many values were summed)
 }
 
 // Change is the change against last year in percent, one decimal, signed

@@ -65,10 +65,10 @@ func TestCatalogRefusesBadMeasures(t *testing.T) {
 	if _, err := c.Get("nope"); err == nil {
 		t.Error("an unknown figure found")
 	}
-	if v := (&Measure{Unit: Yuan}).Value([]Record{{Amount: 150}, {Amount: 250}}); v != 400 {
+	if v := (&Measure{Unit: Yuan}).Value([]Record{{Value: 150}, {Value: 250}}); v != 400 {
 		t.Errorf("yuan sum %d", v)
 	}
-	if v := good.Value([]Record{{Amount: 150}, {Amount: 250}}); v != 2 {
+	if v := good.Value([]Record{{Value: 150}, {Value: 250}}); v != 2 {
 		t.Errorf("count %d", v)
 	}
 }

@@ -6,6 +6,7 @@ import (
 
 	"kejiju/internal/auth"
 	"kejiju/internal/db"
+	"kejiju/internal/docx"
 	"kejiju/internal/i18n"
 	"kejiju/internal/money"
 )
@@ -29,11 +30,14 @@ var Parts = []Part{
 	{Heading: "report.part.cooperation", Sentence: "report.sentence.cooperation", Measures: []string{"visits", "needs.collected", "needs.forwarded"}},
 	{Heading: "report.part.awards", Sentence: "report.sentence.awards", Measures: []string{"awards.awarded"}},
 	{Heading: "report.part.projects", Sentence: "report.sentence.projects", Measures: []string{"projects.signed", "projects.paid", "vouchers.issued", "vouchers.redeemed", "subsidies.granted"}},
+	{Heading: "report.part.quake", Sentence: "report.sentence.quake", Measures: []string{"quake.drills", "quake.drilled", "quake.materials"}},
+	{Heading: "report.part.poverty", Sentence: "report.sentence.poverty", Measures: []string{"poverty.projects", "poverty.funds", "poverty.people", "events.trainings", "events.trained"}},
 }
 
 // Paragraph is a part written out: the heading, the text and the figures
 // it quotes (each with its provenance page).
 type Paragraph struct {
+	Number  string   `json:"number"` // （一）, as the document numbers it
 	Heading string   `json:"heading"`
 	Text    string   `json:"text"`
 	Figures []Figure `json:"figures"`
@@ -54,7 +58,11 @@ func (c *Catalog) Summary(ctx context.Context, q db.Querier, scope auth.Scope, p
 			if err != nil {
 				return nil, err
 			}
-			f := Figure{Name: m.Name, Unit: m.Unit, Value: m.Value(rs), Count: len(rs)}
+			then, err := m.Records(ctx, q, scope, p.LastYear())
+			if err != nil {
+				return nil, err
+			}
+			f := Figure{Name: m.Name, Unit: m.Unit, Value: m.Value(rs), LastYear: m.Value(then), Count: len(rs)}
 			para.Figures = append(para.Figures, f)
 			args = append(args, f.Text())
 		}
@@ -62,6 +70,7 @@ func (c *Catalog) Summary(ctx context.Context, q db.Querier, scope auth.Scope, p
 			continue
 		}
 		para.Text = pr.T(part.Sentence, args...)
+		para.Number = docx.Number(2, len(out)+1)
 		out = append(out, para)
 	}
 	return out, nil

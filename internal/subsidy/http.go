@@ -25,13 +25,6 @@ var (
 	policiesCrumb = web.Crumb{Key: "nav.subsidy_policies", Href: "/subsidies/policies"}
 )
 
-// shown reports whether err is refused input the page shows next to the
-// form (any other error gets the error page).
-func shown(err error) bool {
-	c := i18n.ErrorCode(err)
-	return c == i18n.Invalid || c == i18n.Conflict
-}
-
 func atoi(s string) int { n, _ := strconv.Atoi(strings.TrimSpace(s)); return n }
 
 // --- Claims ---
@@ -165,7 +158,7 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 	in, p := inputOf(r.PostForm)
 	page := formPage{Kind: in.Kind, Items: Items, Staff: CanManage(u)}
 	fail := func(err error) error {
-		if !shown(err) {
+		if !web.Shown(err) {
 			return err
 		}
 		return h.Web.RenderForm(w, r, "subsidy/form.html", "subsidy.new", page, err, listCrumb, web.Crumb{Key: "subsidy.new"})
@@ -225,7 +218,7 @@ func (h *Handlers) onClaim(w http.ResponseWriter, r *http.Request, flash string,
 		return err
 	}
 	if err := act(id); err != nil {
-		if !shown(err) {
+		if !web.Shown(err) {
 			return err
 		}
 		d, derr := h.claimPage(r)
@@ -287,7 +280,7 @@ func (h *Handlers) addPolicy(w http.ResponseWriter, r *http.Request) error {
 	_, err := h.Service.AddPolicy(r.Context(), web.UserFrom(r.Context()), PolicyInput{Kind: Kind(f.Get("kind")), Title: f.Get("title"),
 		DocumentNo: f.Get("document_no"), EffectiveFrom: f.Get("effective_from"), EffectiveTo: f.Get("effective_to"), Params: f.Get("params")})
 	if err != nil {
-		if !shown(err) {
+		if !web.Shown(err) {
 			return err
 		}
 		d, derr := h.policiesData(r)
@@ -331,7 +324,7 @@ func (h *Handlers) fund(w http.ResponseWriter, r *http.Request) error {
 	err := h.Service.FundBudget(r.Context(), web.UserFrom(r.Context()), FundInput{Year: atoi(f.Get("year")), Kind: Kind(f.Get("kind")),
 		Amount: f.Get("amount"), Key: f.Get("key")})
 	if err != nil {
-		if !shown(err) {
+		if !web.Shown(err) {
 			return err
 		}
 		d, derr := h.budgetsData(r)

@@ -24,13 +24,6 @@ var (
 	claimsCrumb   = web.Crumb{Key: "nav.voucher_claims", Href: "/vouchers/claims"}
 )
 
-// shown reports whether err is refused input the page shows next to the
-// form (any other error gets the error page).
-func shown(err error) bool {
-	c := i18n.ErrorCode(err)
-	return c == i18n.Invalid || c == i18n.Conflict
-}
-
 // --- Batches ---
 
 type batchList struct {
@@ -137,7 +130,7 @@ func (h *Handlers) apply(w http.ResponseWriter, r *http.Request) error {
 	v, err := h.Service.Apply(r.Context(), web.UserFrom(r.Context()), id,
 		ApplyInput{Face: r.PostForm.Get("face"), Shareholders: web.Lines(r.PostForm.Get("shareholders"))})
 	if err != nil {
-		if !shown(err) {
+		if !web.Shown(err) {
 			return err
 		}
 		d, derr := h.batchData(r)
@@ -217,7 +210,7 @@ func (h *Handlers) onVoucher(w http.ResponseWriter, r *http.Request, flash strin
 		return err
 	}
 	if err := act(id); err != nil {
-		if !shown(err) {
+		if !web.Shown(err) {
 			return err
 		}
 		d, derr := h.voucherData(r, vid)

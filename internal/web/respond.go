@@ -77,6 +77,13 @@ func (s *Server) RenderValues(w http.ResponseWriter, r *http.Request, name, titl
 	return s.render.page(w, v, name)
 }
 
+// Shown reports whether err is refused input a page shows next to its form
+// (Invalid or Conflict); any other error gets the error page.
+func Shown(err error) bool {
+	c := i18n.ErrorCode(err)
+	return c == i18n.Invalid || c == i18n.Conflict
+}
+
 // RenderForm re-renders a form page with the submitted values and the
 // errors of err: field errors next to their fields, others at the top. The
 // status is 422 for invalid input, else the error's status.

@@ -1,0 +1,134 @@
+package quake
+
+import (
+	"net/http"
+
+	"kejiju/internal/web"
+)
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func (h *Handlers) apiAssistants(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	f := assistantFilterOf(q)
+	f.Limit, f.Offset = atoi(q.Get("limit")), atoi(q.Get("offset"))
+	u := web.UserFrom(r.Context())
+	items, total, err := h.Service.Assistants(r.Context(), u, f)
+	if err != nil {
+		return err
+	}
+	vacant, err := h.Service.Vacant(r.Context(), u)
+	if err != nil {
+		return err
+	}
+	codes := []string{}
+	for _, t := range vacant {
+		codes = append(codes, t.Code)
+	}
+	return web.JSON(w, http.StatusOK, map[string]any{"total": total, "items": nonNil(items), "vacant": codes})
+}
+
+func (h *Handlers) apiRegister(w http.ResponseWriter, r *http.Request) error {
+	var in AssistantInput
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	a, err := h.Service.RegisterAssistant(r.Context(), web.UserFrom(r.Context()), in)
+	if err != nil {
+		return err
+	}
+	return web.JSON(w, http.StatusCreated, a)
+}
+
+func (h *Handlers) apiAssistant(w http.ResponseWriter, r *http.Request) error {
+	d, err := h.assistantData(r)
+	if err != nil {
+		return err
+	}
+	return web.JSON(w, http.StatusOK, map[string]any{"assistant": d.A, "history": d.History, "trainings": nonNil(d.Trainings)})
+}
+
+func (h *Handlers) apiReplace(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.IntParam(r, "id")
+	if err != nil {
+		return err
+	}
+	var in struct {
+		AssistantInput
+		Reason string `json:"reason"`
+	}
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	a, err := h.Service.ReplaceAssistant(r.Context(), web.UserFrom(r.Context()), id, in.AssistantInput, in.Reason)
+	if err != nil {
+		return err
+	}
+	return web.JSON(w, http.StatusCreated, a)
+}
+
+func (h *Handlers) apiDrills(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	f := drillFilterOf(q)
+	f.Limit, f.Offset, f.Sort = atoi(q.Get("limit")), atoi(q.Get("offset")), q.Get("sort")
+	items, total, err := h.Service.Drills(r.Context(), web.UserFrom(r.Context()), f)
+	if err != nil {
+		return err
+	}
+	return web.JSON(w, http.StatusOK, map[string]any{"total": total, "items": nonNil(items)})
+}
+
+func (h *Handlers) apiCreateDrill(w http.ResponseWriter, r *http.Request) error {
+	var in DrillInput
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	d, err := h.Service.CreateDrill(r.Context(), web.UserFrom(r.Context()), in)
+	if err != nil {
+		return err
+	}
+	return web.JSON(w, http.StatusCreated, d)
+}
+
+func (h *Handlers) apiDrill(w http.ResponseWriter, r *http.Request) error {
+	d, err := h.getDrill(r)
+	if err != nil {
+		return err
+	}
+	return web.JSON(w, http.StatusOK, d)
+}
+
+func (h *Handlers) apiPublicity(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	f := PublicityFilter{Year: atoi(q.Get("year")), RegionCode: q.Get("region"), Query: q.Get("q"), Limit: atoi(q.Get("limit")), Offset: atoi(q.Get("offset"))}
+	items, total, err := h.Service.Publicities(r.Context(), web.UserFrom(r.Context()), f)
+	if err != nil {
+		return err
+	}
+	return web.JSON(w, http.StatusOK, map[string]any{"total": total, "items": nonNil(items)})
+}
+
+func (h *Handlers) apiCreatePublicity(w http.ResponseWriter, r *http.Request) error {
+	var in PublicityInput
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	p, err := h.Service.CreatePublicity(r.Context(), web.UserFrom(r.Context()), in)
+	if err != nil {
+		return err
+	}
+	return web.JSON(w, http.StatusCreated, p)
+}
+
+func (h *Handlers) apiSummary(w http.ResponseWriter, r *http.Request) error {
+	d, err := h.summaryData(r)
+	if err != nil {
+		return err
+	}
+	return web.JSON(w, http.StatusOK, map[string]any{"year": d.Year, "rows": d.Rows})
+}
