@@ -18,6 +18,7 @@ import (
 
 	"kejiju/internal/auth"
 	"kejiju/internal/calendar"
+	"kejiju/internal/chart"
 	"kejiju/internal/i18n"
 	"kejiju/internal/region"
 	"kejiju/internal/web"
@@ -38,13 +39,6 @@ var (
 	agenciesCrumb = web.Crumb{Key: "nav.patent_agencies", Href: "/patents/agencies"}
 	importCrumb   = web.Crumb{Key: "nav.patent_import", Href: "/patents/import"}
 )
-
-// shown reports whether err is refused input the page shows next to the
-// form (any other error gets the error page).
-func shown(err error) bool {
-	c := i18n.ErrorCode(err)
-	return c == i18n.Invalid || c == i18n.Conflict
-}
 
 // townships returns the counties and townships in u's scope, and a code →
 // name map for display.
@@ -168,7 +162,7 @@ func (h *Handlers) onPatent(w http.ResponseWriter, r *http.Request, flash string
 		return err
 	}
 	if err := act(id); err != nil {
-		if !shown(err) {
+		if !web.Shown(err) {
 			return err
 		}
 		d, derr := h.showData(r, id)
@@ -516,34 +510,24 @@ func (h *Handlers) stats(w http.ResponseWriter, r *http.Request) error {
 	return h.Web.Render(w, r, "patent/stats.html", "nav.patent_stats", d, statsCrumb)
 }
 
-// seriesChart draws the year's applications (bars, this year beside last
-// year) as an SVG, straight from the figures.
+// seriesChart draws the year's applications, this year beside last year,
+// as an SVG, straight from the figures.
 func seriesChart(st *Stats) template.HTML {
-	const width, height, pad = 640, 180, 24
-	top := 1
+	unit := map[PeriodKind]string{Month: "月", Quarter: "季度", Half: "半年"}
+	var periods []string
+	now, last := chart.Series{Name: strconv.Itoa(st.Period.Year) + "年"}, chart.Series{Name: strconv.Itoa(st.Period.Year-1) + "年", Dashed: true}
 	for _, pt := range st.Series {
-		top = max(top, pt.Now.TotalApplications(), pt.LastYear.TotalApplications())
-	}
-	n := len(st.Series)
-	if n == 0 {
-		return ""
-	}
-	slot := float64(width-2*pad) / float64(n)
-	bar := slot * 0.35
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-label="%s" data-testid="patent-chart">`, width, height+20, template.HTMLEscapeString(st.Period.Label()))
-	for i, pt := range st.Series {
-		x := float64(pad) + slot*float64(i)
-		for j, v := range []int{pt.LastYear.TotalApplications(), pt.Now.TotalApplications()} {
-			hgt := float64(height-pad) * float64(v) / float64(top)
-			cls := []string{"#b0b7c3", "#2f6fb3"}[j]
-			fmt.Fprintf(&b, `<rect fill="%s" x="%.1f" y="%.1f" width="%.1f" height="%.1f"><title>%d</title></rect>`,
-				cls, x+bar*float64(j)+slot*0.1, float64(height)-hgt, bar, hgt, v)
+		label := strconv.Itoa(pt.N) + unit[Month]
+		if len(st.Series) == 4 {
+			label = "第" + strconv.Itoa(pt.N) + unit[Quarter]
+		} else if len(st.Series) == 2 {
+			label = []string{"上", "下"}[pt.N-1] + unit[Half]
 		}
-		fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle" font-size="11">%d</text>`, x+slot/2, height+14, pt.N)
+		periods = append(periods, label)
+		now.Values = append(now.Values, float64(pt.Now.TotalApplications()))
+		last.Values = append(last.Values, float64(pt.LastYear.TotalApplications()))
 	}
-	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
+	return template.HTML(chart.Trend{Title: "专利申请量", Unit: "件", Periods: periods, Series: []chart.Series{now, last}}.SVG())
 }
 
 // statsExport writes the period's figures as a workbook: the totals, the
@@ -646,7 +630,7 @@ func (h *Handlers) createAgency(w http.ResponseWriter, r *http.Request) error {
 	_, err := h.Service.CreateAgency(r.Context(), u, AgencyInput{Code: f.Get("code"), Name: f.Get("name"), Contact: f.Get("contact"),
 		Phone: f.Get("phone"), Address: f.Get("address")})
 	if err != nil {
-		if !shown(err) {
+		if !web.Shown(err) {
 			return err
 		}
 		items, lerr := h.Service.Agencies(r.Context(), u)
@@ -763,7 +747,7 @@ func (h *Handlers) moveLoan(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := r.PostForm
 	if _, err := h.Service.MoveLoan(r.Context(), web.UserFrom(r.Context()), id, f.Get("status"), f.Get("registration_no"), f.Get("reason")); err != nil {
-		if !shown(err) {
+		if !web.Shown(err) {
 			return err
 		}
 		d, derr := h.loanData(r)
