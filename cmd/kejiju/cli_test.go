@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"fmt"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"kejiju/internal/ident"
 
 	_ "modernc.org/sqlite"
 )
@@ -195,6 +198,55 @@ func TestImportEnterprisesCLI(t *testing.T) {
 	}
 	if _, err := kejiju(t, "", "import", "enterprises", good, "--data", dir, "--as", "sysadmin"); err == nil {
 		t.Errorf("an administrator imported enterprises")
+	}
+}
+
+// TestImportPatentsCLI imports a patent list from the command line: a bad
+// check digit and a repeated number named with their rows, a dry run,
+// the import, and a repeat that changes nothing.
+func TestImportPatentsCLI(t *testing.T) {
+	dir := t.TempDir()
+	ts := startServer(t, dir, "--demo")
+	ts.Stop()
+	write := func(rows []string) string {
+		path := filepath.Join(t.TempDir(), "patents.csv")
+		if err := os.WriteFile(path, []byte("申请号,专利名称,申请人,申请日,法律状态\n"+strings.Join(rows, "\n")+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	var rows []string
+	for i := range 50 {
+		digits := fmt.Sprintf("2026%d%07d", 1+i%3, 8_000_000+i)
+		c, _ := ident.PatentCheckChar(digits)
+		rows = append(rows, fmt.Sprintf("%s.%c,测试专利%d,某大学,2026-03-%02d,在审", digits, c, i, 1+i%28))
+	}
+	bad := append([]string{}, rows...)
+	wrong := byte('0') // a check character other than the right one
+	if bad[4][13] == '0' {
+		wrong = '1'
+	}
+	bad[4] = bad[4][:13] + string(wrong) + bad[4][14:]
+	bad = append(bad, rows[10])
+	out, err := kejiju(t, "", "import", "patents", write(bad), "--data", dir, "--as", "zhangsan")
+	if err == nil || !strings.Contains(out, "第6行 申请号") || !strings.Contains(out, "第52行 申请号") || !strings.Contains(out, "未写入任何数据") {
+		t.Fatalf("bad list: %v\n%s", err, out)
+	}
+	good := write(rows)
+	out, err = kejiju(t, "", "import", "patents", good, "--data", dir, "--as", "zhangsan", "--dry-run")
+	if err != nil || !strings.Contains(out, "新增 50 件") || !strings.Contains(out, "校验通过") {
+		t.Fatalf("dry run: %v\n%s", err, out)
+	}
+	out, err = kejiju(t, "", "import", "patents", good, "--data", dir, "--as", "zhangsan", "--source", "区局模板")
+	if err != nil || !strings.Contains(out, "导入完成") {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	out, err = kejiju(t, "", "import", "patents", good, "--data", dir, "--as", "zhangsan")
+	if err != nil || !strings.Contains(out, "无变化 50 件") {
+		t.Errorf("repeated import: %v\n%s", err, out)
+	}
+	if _, err := kejiju(t, "", "import", "patents", good, "--data", dir, "--as", "caiwu"); err == nil {
+		t.Errorf("finance imported patents")
 	}
 }
 

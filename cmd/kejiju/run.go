@@ -36,6 +36,8 @@ Commands:
   user token     issue an API token:   kejiju user token USERNAME --name "…"
   import enterprises FILE --as USER [--dry-run]
                  import an enterprise workbook (xlsx or csv), all or nothing
+  import patents FILE --as USER [--dry-run] [--source NAME]
+                 import a patent list (xlsx or csv) with a saved column mapping, all or nothing
   backup         write a consistent copy of the database while it serves
   restore        restore a backup into a data directory
   verify-audit   re-walk the audit hash chain; non-zero exit names the bad entry

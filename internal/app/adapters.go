@@ -16,6 +16,7 @@ import (
 	"kejiju/internal/hightech"
 	"kejiju/internal/i18n"
 	"kejiju/internal/incubator"
+	"kejiju/internal/patent"
 	"kejiju/internal/program"
 	"kejiju/internal/quake"
 	"kejiju/internal/region"
@@ -237,6 +238,32 @@ func (a voucherEnterprises) Holder(ctx context.Context, u *auth.User, id int64) 
 	}
 	return voucher.Holder{Name: e.Name, RegionCode: e.RegionCode,
 		Party: voucher.Party{CreditCode: e.CreditCode, LegalRep: e.LegalRep, Address: e.Address, Phone: e.ContactPhone}}, nil
+}
+
+// patentEnterprises tells the patent area about enterprises: one by id,
+// and those in the caller's scope for matching applicants by credit code
+// and name.
+type patentEnterprises struct{ s *enterprise.Service }
+
+func patentApplicant(e *enterprise.Enterprise) patent.Applicant {
+	return patent.Applicant{ID: e.ID, Name: e.Name, CreditCode: e.CreditCode, RegionCode: e.RegionCode}
+}
+
+func (a patentEnterprises) Applicant(ctx context.Context, u *auth.User, id int64) (patent.Applicant, error) {
+	e, err := a.s.Get(ctx, u, id)
+	if err != nil {
+		return patent.Applicant{}, err
+	}
+	return patentApplicant(e), nil
+}
+
+func (a patentEnterprises) InScope(ctx context.Context, u *auth.User) ([]patent.Applicant, error) {
+	var out []patent.Applicant
+	err := a.s.Each(ctx, u, enterprise.Filter{}, func(e *enterprise.Enterprise) error {
+		out = append(out, patentApplicant(e))
+		return nil
+	})
+	return out, err
 }
 
 // subsidyEnterprises tells the subsidy area who claims.

@@ -28,6 +28,7 @@ import (
 	"kejiju/internal/incubator"
 	"kejiju/internal/jobs"
 	"kejiju/internal/ledger"
+	"kejiju/internal/patent"
 	"kejiju/internal/poverty"
 	"kejiju/internal/program"
 	"kejiju/internal/quake"
@@ -87,6 +88,7 @@ type App struct {
 	Quake       *quake.Service
 	Incubators  *incubator.Service
 	Tasks       *task.Service
+	Patents     *patent.Service
 	// Figures are the measures of the bureau's work (see Measures) that the
 	// dashboard, the half-year summary and the targets count.
 	Figures *report.Catalog
@@ -149,6 +151,7 @@ func New(cfg Config, d *db.DB, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	a.Tasks = &task.Service{DB: d, Audit: lg, Metrics: taskMetrics{d: d, catalog: a.Figures}}
+	a.Patents = &patent.Service{DB: d, Audit: lg, Enterprises: patentEnterprises{a.Enterprises}}
 	a.schedule()
 	if err := a.Auth.LoadPolicy(context.Background()); err != nil {
 		return nil, err
@@ -227,6 +230,11 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 	nav = append(nav, task.Nav()...)
 	tmpls = append(tmpls, task.Templates())
 
+	pat := &patent.Handlers{Service: a.Patents, Regions: a.Regions}
+	pat.Routes(routes)
+	nav = append(nav, patent.Nav()...)
+	tmpls = append(tmpls, patent.Templates())
+
 	vis := &visit.Handlers{Service: &visit.Service{DB: a.DB, Audit: a.Audit, Enterprises: visitEnterprises{ent.Service}, Calendar: a.Calendar}, Regions: a.Regions}
 	vis.Routes(routes)
 	nav = append(nav, visit.Nav()...)
@@ -258,7 +266,7 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 		return nil, err
 	}
 	adm.Web, ent.Web, ht.Web, vis.Web, prog.Web, rev.Web, aw.Web, vou.Web, sub.Web = s, s, s, s, s, s, s, s, s
-	fin.Web, rep.Web, pov.Web, evt.Web, qk.Web, inc.Web, tsk.Web = s, s, s, s, s, s, s
+	fin.Web, rep.Web, pov.Web, evt.Web, qk.Web, inc.Web, tsk.Web, pat.Web = s, s, s, s, s, s, s, s
 	a.Web = s
 	return s, nil
 }

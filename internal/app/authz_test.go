@@ -331,6 +331,37 @@ var routePolicy = map[string]string{
 	"GET /api/v1/poverty/projects":                         "poverty.view",
 	"POST /api/v1/poverty/projects":                        "poverty.manage",
 
+	// Patents (patent).
+	"GET /patents":                          "enterprise.view",
+	"GET /patents/new":                      "patent.manage",
+	"POST /patents":                         "patent.manage",
+	"GET /patents/import":                   "patent.manage",
+	"POST /patents/import":                  "patent.manage",
+	"GET /patents/template.xlsx":            "enterprise.view",
+	"GET /patents/stats":                    "enterprise.view",
+	"GET /patents/stats.xlsx":               "enterprise.view",
+	"POST /patents/populations":             "patent.manage",
+	"GET /patents/agencies":                 "enterprise.view",
+	"POST /patents/agencies":                "patent.manage",
+	"GET /patents/loans":                    "enterprise.view",
+	"GET /patents/loans/new":                "patent.manage",
+	"POST /patents/loans":                   "patent.manage",
+	"GET /patents/loans/{id}":               "enterprise.view",
+	"POST /patents/loans/{id}/status":       "patent.manage",
+	"GET /patents/{id}":                     "enterprise.view",
+	"POST /patents/{id}/status":             "patent.manage",
+	"POST /patents/{id}/link":               "patent.manage",
+	"GET /api/v1/patents":                   "enterprise.view",
+	"POST /api/v1/patents":                  "patent.manage",
+	"GET /api/v1/patents/{id}":              "enterprise.view",
+	"POST /api/v1/patents/{id}/status":      "patent.manage",
+	"POST /api/v1/patents/import":           "patent.manage",
+	"GET /api/v1/patents/stats":             "enterprise.view",
+	"GET /api/v1/patent-agencies":           "enterprise.view",
+	"GET /api/v1/patent-loans":              "enterprise.view",
+	"POST /api/v1/patent-loans":             "patent.manage",
+	"POST /api/v1/patent-loans/{id}/status": "patent.manage",
+
 	// Supervision of major projects (program).
 	"GET /supervision":                                       "program.manage",
 	"POST /applications/{id}/milestones/{index}":             "business.write",
@@ -473,6 +504,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 		povProject := num(mustAPI("POST", "/api/v1/poverty/projects", `{"year":2026,"title":"矩阵扶贫项目","funds":"10万元","townships":["341203200"],
 			"households":1,"people":2}`), "id")
 		povCommissioner := num(mustAPI("POST", "/api/v1/poverty/commissioners", `{"name":"矩阵特派员","level":"county"}`), "id")
+		pat := num(mustAPI("POST", "/api/v1/patents", fmt.Sprintf(`{"app_no":"201911050262.8","title":"矩阵专利","enterprise_id":%d,
+			"application_date":"2019-07-02","grant_date":"2021-03-05","status":"valid"}`, own)), "id")
+		loan := num(mustAPI("POST", "/api/v1/patent-loans", fmt.Sprintf(`{"enterprise_id":%d,"bank":"徽商银行","amount":"100万元","term_months":12,
+			"start_date":"2026-03-01","app_nos":["201911050262.8"]}`, own)), "id")
 		var staffID int64
 		d.QueryRowContext(ctx, `SELECT id FROM users WHERE username = 'staff'`).Scan(&staffID)
 		_ = otherTok
@@ -491,7 +526,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			"/poverty/changes/": fmt.Sprint(povChange), "/poverty/projects/": fmt.Sprint(povProject),
 			"/poverty/commissioners/": fmt.Sprint(povCommissioner),
 			"/events/":                fmt.Sprint(training), "/quake/drills/": fmt.Sprint(drill), "/quake/assistants/": fmt.Sprint(assistant),
-			"/incubators/": strings.TrimPrefix(incLoc, "/incubators/"), "/tasks/": fmt.Sprint(tsk)}
+			"/incubators/": strings.TrimPrefix(incLoc, "/incubators/"), "/tasks/": fmt.Sprint(tsk), "/patents/": fmt.Sprint(pat), "/patents/loans/": fmt.Sprint(loan)}
 		fill := func(pattern string, post bool) string {
 			path := strings.SplitN(pattern, " ", 2)[1]
 			path = strings.TrimSuffix(path, "{$}")

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"kejiju/internal/auth"
 	"kejiju/internal/calendar"
@@ -12,6 +13,7 @@ import (
 	"kejiju/internal/ident"
 	"kejiju/internal/incubator"
 	"kejiju/internal/money"
+	"kejiju/internal/patent"
 	"kejiju/internal/quake"
 	"kejiju/internal/region"
 	"kejiju/internal/subsidy"
@@ -28,8 +30,9 @@ const demoFirst = 900001
 const demoEnterprises = 60
 
 // seedDemo gives the demo district its enterprises and, for a dozen of
-// them, three years of facts, this year's innovation voucher batch, and
-// the paired village's poverty registry, entered as the demo director would.
+// them, three years of facts, this year's innovation voucher batch, the
+// paired village's poverty registry, and a handful of patents with an
+// agency and a pledge loan, entered as the demo director would.
 func (a *App) seedDemo(ctx context.Context, director *auth.User) error {
 	svc := &enterprise.Service{DB: a.DB, Audit: a.Audit, Accounts: a.Auth}
 	tree, err := a.Regions.Tree(ctx)
@@ -94,7 +97,66 @@ func (a *App) seedDemo(ctx context.Context, director *auth.User) error {
 	if err := a.seedIncubator(ctx, director, this); err != nil {
 		return err
 	}
-	return a.seedTasks(ctx, director, this)
+	if err := a.seedTasks(ctx, director, this); err != nil {
+		return err
+	}
+	return a.seedDemoPatents(ctx, director, svc, this)
+}
+
+// demoPatentSerial is the first serial of the demo patents' numbers, far
+// from those tests use.
+const demoPatentSerial = 9_000_000
+
+// seedDemoPatents registers, for the first six demo enterprises, an
+// invention applied for two years ago and granted last year, a utility model
+// and a design of this year and an invention still pending, handled by a
+// demo agency; one granted invention is pledged for a loan.
+func (a *App) seedDemoPatents(ctx context.Context, director *auth.User, svc *enterprise.Service, this int) error {
+	ag, err := a.Patents.CreateAgency(ctx, director, patent.AgencyInput{Name: "阜阳市演示专利代理事务所", Contact: "周代理", Phone: "0558-2000000"})
+	if err != nil {
+		return err
+	}
+	serial := demoPatentSerial
+	no := func(year, typ int) string {
+		serial++
+		digits := fmt.Sprintf("%04d%d%07d", year, typ, serial)
+		c, _ := ident.PatentCheckChar(digits)
+		return digits + "." + string(c)
+	}
+	day := func(y, m, d int) calendar.Date { return calendar.Date{Year: y, Month: time.Month(m), Day: d} }
+	var pledged string
+	var pledgedBy int64
+	for i := range 6 {
+		id, _, err := svc.Lookup(ctx, enterprise.SampleCode(demoFirst+i))
+		if err != nil {
+			return err
+		}
+		e, err := svc.Get(ctx, director, id)
+		if err != nil {
+			return err
+		}
+		for _, in := range []patent.Input{
+			{AppNo: no(this-2, 1), Title: fmt.Sprintf("一种农产品智能分拣装置（%d）", i+1), Status: patent.Granted,
+				ApplicationDate: day(this-2, 3+i, 10), GrantDate: day(this-1, 6+i, 20)},
+			{AppNo: no(this, 2), Title: fmt.Sprintf("一种节能烘干机（%d）", i+1), Status: patent.Applied, ApplicationDate: day(this, 1+i%4, 8)},
+			{AppNo: no(this, 3), Title: fmt.Sprintf("包装盒（%d）", i+1), Status: patent.Applied, ApplicationDate: day(this, 2, 12+i)},
+			{AppNo: no(this, 1), Title: fmt.Sprintf("一种秸秆综合利用方法（%d）", i+1), Status: patent.Applied, ApplicationDate: day(this, 1+i%5, 15)},
+		} {
+			in.Applicants, in.EnterpriseID, in.Inventors, in.AgencyID, in.IPCMain = e.Name, id, 2+i%3, ag.ID, "A01B 49/00"
+			p, err := a.Patents.Create(ctx, director, in, "演示数据")
+			if err != nil {
+				return fmt.Errorf("demo patent %s: %w", in.AppNo, err)
+			}
+			if i == 0 && p.Status == patent.Granted {
+				pledged, pledgedBy = p.AppNo, id
+			}
+		}
+	}
+	if _, err := a.Patents.CreateLoan(ctx, director, patent.LoanInput{EnterpriseID: pledgedBy, Bank: "徽商银行阜阳分行", Amount: "300万元",
+		TermMonths: 12, StartDate: day(this, 3, 1), AssessedValue: "500万元", Assessor: "演示资产评估有限公司", AppNos: []string{pledged}}, "演示数据"); err != nil {
+		return err
+	}
+	return nil
 }
 
 // demoCreditCode makes a credit code of the demo district from the first

@@ -12,6 +12,7 @@ import (
 	"kejiju/internal/db/dbtest"
 	"kejiju/internal/ledger"
 	"kejiju/internal/money"
+	"kejiju/internal/patent"
 	"kejiju/internal/poverty"
 	"kejiju/internal/subsidy"
 	"kejiju/internal/task"
@@ -22,7 +23,7 @@ import (
 // voucher batch of 200万元 funded and open, the subsidies, the paired village
 // 梧樟村's eight registered households with a pending change and a project,
 // the 徽清科技园 incubator, this year's targets and the party-conduct task
-// table.
+// table, and 24 patents of six enterprises with one pledge loan.
 func TestDemoData(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
@@ -54,6 +55,16 @@ func TestDemoData(t *testing.T) {
 		b, err := a.Vouchers.Batch(ctx, director, bs[0].ID)
 		if err != nil || b.Budget != money.Fen(200_0000_00) || b.Available != b.Budget || len(b.Providers) != 2 {
 			t.Fatalf("demo batch %+v, %v", b, err)
+		}
+		if _, n, err := a.Patents.List(ctx, director, patent.Filter{}); err != nil || n != 24 {
+			t.Fatalf("demo patents: %d, %v", n, err)
+		}
+		ls, err := a.Patents.Loans(ctx, director, "", 0)
+		if err != nil || len(ls) != 1 {
+			t.Fatalf("demo pledge loans: %d, %v", len(ls), err)
+		}
+		if l, err := a.Patents.Loan(ctx, director, ls[0].ID); err != nil || len(l.Patents) != 1 {
+			t.Fatalf("demo pledge loan %+v, %v", l, err)
 		}
 		claims, n, err := a.Subsidies.Claims(ctx, director, subsidy.Filter{})
 		states := map[subsidy.State]int{}

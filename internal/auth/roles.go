@@ -125,11 +125,15 @@ const (
 	// PermReportEdit words, locks and unlocks the district's half-year
 	// summary.
 	PermReportEdit Permission = "report.edit"
+	// PermPatentManage keeps the patent registry: registers and imports
+	// patents, records their legal status, confirms applicant links, keeps
+	// the agencies, the pledge loans and the population figures.
+	PermPatentManage Permission = "patent.manage"
 )
 
 var grants = map[Role][]Permission{
-	Director:   {PermDashboard, PermRegionView, PermWrite, PermIdentOverride, PermCalendar, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit, PermProgramManage, PermProgramApprove, PermAwardManage, PermAwardApprove, PermReviewManage, PermNominate, PermFinanceView, PermSubsidyClaim, PermPovertyView, PermPovertyManage, PermPovertyReveal, PermFieldView, PermFieldManage, PermIncubatorManage, PermTaskView, PermTaskManage, PermReportEdit},
-	Staff:      {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit, PermProgramManage, PermAwardManage, PermReviewManage, PermNominate, PermFinanceView, PermSubsidyClaim, PermPovertyView, PermPovertyManage, PermFieldView, PermFieldManage, PermIncubatorManage, PermTaskView, PermTaskManage, PermReportEdit},
+	Director:   {PermDashboard, PermRegionView, PermWrite, PermIdentOverride, PermCalendar, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit, PermProgramManage, PermProgramApprove, PermAwardManage, PermAwardApprove, PermReviewManage, PermNominate, PermFinanceView, PermSubsidyClaim, PermPovertyView, PermPovertyManage, PermPovertyReveal, PermFieldView, PermFieldManage, PermIncubatorManage, PermTaskView, PermTaskManage, PermReportEdit, PermPatentManage},
+	Staff:      {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit, PermProgramManage, PermAwardManage, PermReviewManage, PermNominate, PermFinanceView, PermSubsidyClaim, PermPovertyView, PermPovertyManage, PermFieldView, PermFieldManage, PermIncubatorManage, PermTaskView, PermTaskManage, PermReportEdit, PermPatentManage},
 	Finance:    {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView, PermFinancePay, PermFinanceView, PermTaskView},
 	Enterprise: {PermWrite, PermEnterpriseView, PermNeedSubmit, PermApply, PermNominate, PermSubsidyClaim},
 	Expert:     {PermWrite, PermReview},

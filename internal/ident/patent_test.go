@@ -1,6 +1,8 @@
 package ident
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -110,5 +112,32 @@ func TestPatentCheckChar(t *testing.T) {
 				t.Errorf("got %q, %v, want %q (error %v)", got, err, tc.want, tc.wantErr)
 			}
 		})
+	}
+}
+
+// TestPatentCheckCatchesTypos: the check character catches every change of
+// one digit and every swap of two neighbouring different digits, in both
+// forms — the weights are 2–9 (never 0 mod 11) and neighbours differ by 1 or
+// 7, which 11 (a prime) does not divide. A changed type or year digit may be
+// refused as KindType or KindYear first; it is refused either way.
+func TestPatentCheckCatchesTypos(t *testing.T) {
+	for _, n := range []string{"201911050262.8", "202011167667.2", "201310699744.2", "201710100006.X", "95115608.X", "00215608.3", "98805256.3"} {
+		digits, check, _ := strings.Cut(n, ".")
+		try := func(what, d string) {
+			t.Helper()
+			if _, err := ParsePatentNumber(d + "." + check); err == nil {
+				t.Errorf("%s: %s of %s passes the check", n, what, d)
+			}
+		}
+		for i := range len(digits) {
+			for c := byte('0'); c <= '9'; c++ {
+				if c != digits[i] {
+					try(fmt.Sprintf("digit %d changed to %c", i+1, c), digits[:i]+string(c)+digits[i+1:])
+				}
+			}
+			if i+1 < len(digits) && digits[i] != digits[i+1] {
+				try(fmt.Sprintf("digits %d and %d swapped", i+1, i+2), digits[:i]+string(digits[i+1])+string(digits[i])+digits[i+2:])
+			}
+		}
 	}
 }

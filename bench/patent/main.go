@@ -1,0 +1,359 @@
+// Command patent measures the patent registry at scale: the import of n
+// patents through the service (in files of -chunk rows, as lists come)
+// beside a plain prepared-INSERT loop of the same records into an empty
+// copy of the schema, and the statistics of a period through the service
+// beside the bare SQL aggregates of the same figures. It measures and
+// prints; it asserts nothing (ARCHITECTURE §6).
+//
+//	go run ./bench/patent                       # SQLite in a temp dir, 200,000 patents
+//	go run ./bench/patent -n 2000000 -db 'postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable'
+//
+// On PostgreSQL it creates two databases kejiju_bench_patent_<random>_{a,b}
+// and drops them at the end, also after a failure or Ctrl-C.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"kejiju/internal/app"
+	"kejiju/internal/audit"
+	"kejiju/internal/auth"
+	"kejiju/internal/calendar"
+	"kejiju/internal/db"
+	"kejiju/internal/enterprise"
+	"kejiju/internal/ident"
+	"kejiju/internal/patent"
+	"kejiju/internal/region"
+	"kejiju/internal/xlsx"
+)
+
+var cpuProfile string
+
+func main() {
+	n := flag.Int("n", 200_000, "patents to import")
+	chunk := flag.Int("chunk", 50_000, "rows per imported file")
+	ents := flag.Int("enterprises", 2_000, "enterprises the applicants are")
+	rounds := flag.Int("rounds", 5, "statistics runs (the median is reported)")
+	dbURL := flag.String("db", "", "PostgreSQL admin URL; empty: SQLite in a temp dir")
+	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the import to this file")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, *n, *chunk, *ents, *rounds, *dbURL); err != nil {
+		fmt.Fprintln(os.Stderr, "bench/patent:", err)
+		os.Exit(1)
+	}
+}
+
+// databases opens two empty migrated databases and returns a clean-up.
+func databases(ctx context.Context, dbURL string) (a, b *db.DB, dir string, cleanup func(), err error) {
+	dir, err = os.MkdirTemp("", "kejiju-bench-patent-")
+	if err != nil {
+		return nil, nil, "", nil, err
+	}
+	var drops []string
+	var admin *sql.DB
+	cleanup = func() {
+		if a != nil {
+			a.Close()
+		}
+		if b != nil {
+			b.Close()
+		}
+		for _, name := range drops {
+			admin.ExecContext(context.Background(), `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
+		}
+		if admin != nil {
+			admin.Close()
+		}
+		os.RemoveAll(dir)
+	}
+	open := func(suffix string) (*db.DB, error) {
+		dsn := filepath.Join(dir, suffix+".db")
+		if dbURL != "" {
+			if admin == nil {
+				if admin, err = sql.Open("pgx", dbURL); err != nil {
+					return nil, err
+				}
+			}
+			r := make([]byte, 4)
+			rand.Read(r)
+			name := "kejiju_bench_patent_" + hex.EncodeToString(r) + "_" + suffix
+			if _, err := admin.ExecContext(ctx, `CREATE DATABASE `+name+` TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'`); err != nil {
+				return nil, err
+			}
+			drops = append(drops, name)
+			u, _ := url.Parse(dbURL)
+			u.Path = "/" + name
+			dsn = u.String()
+		}
+		d, err := db.Open(ctx, dsn)
+		if err != nil {
+			return nil, err
+		}
+		_, err = d.Migrate(ctx)
+		return d, err
+	}
+	if a, err = open("a"); err == nil {
+		b, err = open("b")
+	}
+	if err != nil {
+		cleanup()
+		return nil, nil, "", nil, err
+	}
+	return a, b, dir, cleanup, nil
+}
+
+// record is one generated patent.
+type record struct {
+	no, title, applicants, applied, granted, status string
+}
+
+var statuses = []string{"在审", "授权", "有效", "驳回", "失效"}
+
+// gen returns the i-th generated patent: years 2020–2026, the three types
+// and PCT, about half granted, the applicants the sample enterprises.
+func gen(i, ents int) record {
+	year := 2020 + i%7
+	typ := []int{1, 2, 3, 1, 2, 8, 9}[(i/7)%7]
+	digits := fmt.Sprintf("%04d%d%07d", year, typ, i/7)
+	c, _ := ident.PatentCheckChar(digits)
+	r := record{no: digits + "." + string(c), title: fmt.Sprintf("一种测试装置%d", i),
+		applicants: fmt.Sprintf("阜阳颍东示例%04d科技有限公司", 1+i%ents), applied: fmt.Sprintf("%d-%02d-%02d", year, 1+i%12, 1+i%28)}
+	r.status = statuses[i%len(statuses)]
+	switch r.status {
+	case "授权", "有效", "失效":
+		r.granted = fmt.Sprintf("%d-%02d-%02d", year+1, 1+(i/12)%12, 1+i%28)
+	}
+	return r
+}
+
+func (r record) row(n int) xlsx.Row {
+	return xlsx.Row{Number: n, Values: map[string]string{"app_no": r.no, "title": r.title, "applicants": r.applicants,
+		"application_date": r.applied, "grant_date": r.granted, "status": r.status, "region": "", "type": "", "credit_code": "",
+		"inventors": "3", "ipc_main": "A01B 1/00", "agency": ""}}
+}
+
+// peak samples the Go heap in use while it runs.
+type peak struct {
+	max  atomic.Uint64
+	stop chan struct{}
+}
+
+func watch() *peak {
+	p := &peak{stop: make(chan struct{})}
+	go func() {
+		var m runtime.MemStats
+		for {
+			select {
+			case <-p.stop:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+			runtime.ReadMemStats(&m)
+			if m.HeapInuse > p.max.Load() {
+				p.max.Store(m.HeapInuse)
+			}
+		}
+	}()
+	return p
+}
+
+func (p *peak) done() uint64 { close(p.stop); return p.max.Load() }
+
+func run(ctx context.Context, n, chunk, ents, rounds int, dbURL string) error {
+	da, dbb, dir, cleanup, err := databases(ctx, dbURL)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	engine := string(da.Dialect.Engine)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	a, err := app.New(app.Config{DataDir: dir, BureauName: "压测科技局"}, da, log)
+	if err != nil {
+		return err
+	}
+	if err := a.Bootstrap(ctx, io.Discard); err != nil {
+		return err
+	}
+	staff, _, err := a.Auth.CreateUser(ctx, nil, auth.UserInput{Username: "bench", DisplayName: "压测科员", Roles: []auth.Role{auth.Staff},
+		RegionCode: region.DemoDistrictCode, Password: "Yd#Kjj-2026-Zl"})
+	if err != nil {
+		return err
+	}
+	tree, err := a.Regions.Tree(ctx)
+	if err != nil {
+		return err
+	}
+	var erows []xlsx.Row
+	for i := 1; i <= ents; i++ {
+		vals := enterprise.SampleRow(i, "")
+		row := xlsx.Row{Number: i + 1, Values: map[string]string{}}
+		for j, c := range enterprise.Sheet.Columns {
+			row.Values[c.Key] = fmt.Sprint(vals[j])
+		}
+		erows = append(erows, row)
+	}
+	if rep, err := a.Enterprises.Import(ctx, staff, tree, erows, enterprise.ImportOptions{}); err != nil || len(rep.Errors) > 0 {
+		return fmt.Errorf("enterprises: %v %+v", err, rep)
+	}
+	fmt.Fprintf(os.Stderr, "%s: %d enterprises; importing %d patents in files of %d\n", engine, ents, n, chunk)
+
+	// The import, file by file.
+	runtime.GC()
+	if cpuProfile != "" {
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			return err
+		}
+		pprof.StartCPUProfile(f)
+		defer f.Close()
+	}
+	pk := watch()
+	var importTime time.Duration
+	for start := 0; start < n; start += chunk {
+		rows := make([]xlsx.Row, 0, min(chunk, n-start))
+		for i := start; i < min(start+chunk, n); i++ {
+			rows = append(rows, gen(i, ents).row(i-start+2))
+		}
+		t0 := time.Now()
+		rep, err := a.Patents.Import(ctx, staff, tree, rows, patent.ImportOptions{Source: "bench"})
+		importTime += time.Since(t0)
+		if err != nil {
+			return err
+		}
+		if len(rep.Errors) > 0 {
+			return fmt.Errorf("import: %d errors, first %+v", len(rep.Errors), rep.Errors[0])
+		}
+		fmt.Fprintf(os.Stderr, "  %d/%d\n", min(start+chunk, n), n)
+	}
+	heap := pk.done()
+	if cpuProfile != "" {
+		pprof.StopCPUProfile()
+	}
+
+	lg, err := audit.New(audit.SM3)
+	if err != nil {
+		return err
+	}
+	if _, err := (&region.Store{DB: dbb, Audit: lg}).Seed(ctx, append(region.Anhui(), region.DemoDistrict()...)); err != nil {
+		return err
+	}
+	// The plain INSERT loop: the same records, parsed beforehand, one
+	// prepared single-row INSERT each, one transaction per file.
+	var plainTime time.Duration
+	for start := 0; start < n; start += chunk {
+		recs := make([]record, 0, chunk)
+		for i := start; i < min(start+chunk, n); i++ {
+			recs = append(recs, gen(i, ents))
+		}
+		t0 := time.Now()
+		err := dbb.InTx(ctx, func(tx *db.Tx) error {
+			st, err := tx.PrepareContext(ctx, `INSERT INTO patents (app_no, type, pct, title, applicants, region_code, inventors, application_date,
+				grant_date, status, ipc_main, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)`)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			for _, r := range recs {
+				var grant any
+				if r.granted != "" {
+					grant = r.granted
+				}
+				if _, err := st.ExecContext(ctx, r.no, "invention", false, r.title, r.applicants, "341203", 3, r.applied, grant, "applied", "A01B 1/00", tx.Now); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		plainTime += time.Since(t0)
+		if err != nil {
+			return fmt.Errorf("plain insert: %w", err)
+		}
+	}
+
+	// Statistics: the service beside the bare aggregates.
+	p := patent.Period{Year: 2025, Kind: patent.ToMonth, N: 5}
+	var svc, bare []time.Duration
+	var summary string
+	for range rounds {
+		t0 := time.Now()
+		st, err := a.Patents.Statistics(ctx, staff, patent.StatsQuery{Period: p})
+		svc = append(svc, time.Since(t0))
+		if err != nil {
+			return err
+		}
+		summary = st.Summary()
+		t0 = time.Now()
+		if err := bareStats(ctx, da, p); err != nil {
+			return err
+		}
+		bare = append(bare, time.Since(t0))
+	}
+	med := func(ds []time.Duration) time.Duration { s := slices.Clone(ds); slices.Sort(s); return s[len(s)/2] }
+
+	rate := func(d time.Duration) float64 { return float64(n) / d.Seconds() }
+	fmt.Printf("\n### %s, %d patents (%s, %d CPUs, %s)\n\n", engine, n, runtime.Version(), runtime.NumCPU(), time.Now().Format("2006-01-02"))
+	fmt.Println("| figure | kejiju | beside it | ratio |")
+	fmt.Println("|---|---|---|---|")
+	fmt.Printf("| import rows/s (files of %d) | %.0f | plain INSERT %.0f | %.2f |\n", chunk, rate(importTime), rate(plainTime), rate(importTime)/rate(plainTime))
+	fmt.Printf("| import peak Go heap in use | %.0f MB | — | — |\n", float64(heap)/(1<<20))
+	fmt.Printf("| statistics %s, median of %d | %.1f ms | bare SQL %.1f ms | %.2f |\n", p.Label(), rounds,
+		float64(med(svc).Microseconds())/1000, float64(med(bare).Microseconds())/1000, float64(med(svc))/float64(med(bare)))
+	fmt.Printf("\n%s\n", summary)
+	return nil
+}
+
+// bareStats runs the same figures as the service as plain SQL, without the
+// scope filter: applications and grants by month and type over the two
+// years, by township and by enterprise in the period, valid inventions.
+func bareStats(ctx context.Context, d *db.DB, p patent.Period) error {
+	from, until := p.Range()
+	lyFrom := calendar.Date{Year: p.Year - 1, Month: 1, Day: 1}
+	end := calendar.Date{Year: p.Year + 1, Month: 1, Day: 1}
+	dl := d.Dialect
+	qs := []struct {
+		q    string
+		args []any
+	}{
+		{`SELECT ` + dl.YearOf("application_date") + `, ` + dl.MonthOf("application_date") + `, type, COUNT(*) FROM patents
+			WHERE application_date >= $1 AND application_date < $2 GROUP BY 1, 2, 3`, []any{lyFrom, end}},
+		{`SELECT ` + dl.YearOf("grant_date") + `, ` + dl.MonthOf("grant_date") + `, type, COUNT(*) FROM patents
+			WHERE grant_date >= $1 AND grant_date < $2 GROUP BY 1, 2, 3`, []any{lyFrom, end}},
+		{`SELECT region_code, type, COUNT(*) FROM patents WHERE application_date >= $1 AND application_date < $2 GROUP BY 1, 2`, []any{from, until}},
+		{`SELECT region_code, type, COUNT(*) FROM patents WHERE grant_date >= $1 AND grant_date < $2 GROUP BY 1, 2`, []any{from, until}},
+		{`SELECT enterprise_id, type, COUNT(*) FROM patents WHERE application_date >= $1 AND application_date < $2 GROUP BY 1, 2`, []any{from, until}},
+		{`SELECT enterprise_id, type, COUNT(*) FROM patents WHERE grant_date >= $1 AND grant_date < $2 GROUP BY 1, 2`, []any{from, until}},
+		{`SELECT COUNT(*) FROM patents WHERE type = 'invention' AND status IN ('granted', 'valid') AND grant_date < $1`, []any{until}},
+	}
+	for _, q := range qs {
+		rows, err := d.QueryContext(ctx, strings.TrimSpace(q.q), q.args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,405 @@
+package patent
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"kejiju/internal/audit"
+	"kejiju/internal/auth"
+	"kejiju/internal/calendar"
+	"kejiju/internal/db"
+	"kejiju/internal/i18n"
+)
+
+// Counts are applications and grants by type.
+type Counts struct {
+	Applications map[string]int `json:"applications"`
+	Grants       map[string]int `json:"grants"`
+}
+
+func newCounts() Counts { return Counts{Applications: map[string]int{}, Grants: map[string]int{}} }
+
+// TotalApplications and TotalGrants add the types up.
+func (c Counts) TotalApplications() int { return sum(c.Applications) }
+func (c Counts) TotalGrants() int       { return sum(c.Grants) }
+
+func sum(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+// TypeFigures are one type's applications and grants in the period beside
+// the same period last year.
+type TypeFigures struct {
+	Type         string `json:"type"` // invention, utility, design, or "total"
+	Applications Change `json:"applications"`
+	Grants       Change `json:"grants"`
+}
+
+// Line is one township's or enterprise's counts in the period.
+type Line struct {
+	Key  string `json:"key"` // the region code, or the enterprise id ("0": not linked to an enterprise)
+	Name string `json:"name"`
+	Counts
+}
+
+// Point is one bucket of the year's series, this year and last.
+type Point struct {
+	N        int    `json:"n"` // 1-based bucket number
+	Now      Counts `json:"now"`
+	LastYear Counts `json:"last_year"`
+}
+
+// Stats are the patent figures of a period in u's scope.
+type Stats struct {
+	Period     Period        `json:"period"`
+	RegionCode string        `json:"region_code,omitempty"`
+	ByType     []TypeFigures `json:"by_type"` // the three types, then the total
+	// Series is the year cut into buckets of the period's kind (months for
+	// a year or 1–N月), this year and last.
+	Series       []Point `json:"series"`
+	ByTownship   []Line  `json:"by_township"`
+	ByEnterprise []Line  `json:"by_enterprise"`
+	// ValidInventions counts invention patents in force (granted or valid)
+	// granted before the period ended, by their current legal status.
+	ValidInventions int    `json:"valid_inventions"`
+	Population      int64  `json:"population"`      // residents of the region, 0 when not on file
+	PopulationYear  int    `json:"population_year"` // the year of the figure used
+	PopulationArea  string `json:"population_area"` // the region it counts
+	PerTenThousand  string `json:"per_ten_thousand"`
+}
+
+// Of returns the figures of one type, or of "total".
+func (s *Stats) Of(typ string) TypeFigures {
+	for _, f := range s.ByType {
+		if f.Type == typ {
+			return f
+		}
+	}
+	return TypeFigures{Type: typ}
+}
+
+// Summary says the period's invention figures the way the work report
+// does: 2026年1–5月 发明专利申请 44 件，授权 2 件.
+func (s *Stats) Summary() string {
+	inv := s.Of(Invention)
+	return fmt.Sprintf("%s 发明专利申请 %d 件，授权 %d 件", s.Period.Label(), inv.Applications.Now, inv.Grants.Now)
+}
+
+// StatsQuery asks for the figures of a period, of one township (or the
+// whole scope), with at most TopEnterprises enterprise lines.
+type StatsQuery struct {
+	Period         Period
+	RegionCode     string
+	TopEnterprises int
+}
+
+// monthly holds counts by year, month and type.
+type monthly map[[2]int]map[string]int
+
+func (m monthly) add(y, mo int, typ string, n int) {
+	k := [2]int{y, mo}
+	if m[k] == nil {
+		m[k] = map[string]int{}
+	}
+	m[k][typ] += n
+}
+
+// in adds up the months of a period into by-type counts.
+func (m monthly) in(p Period) map[string]int {
+	first, last := p.Months()
+	out := map[string]int{}
+	for mo := first; mo <= last; mo++ {
+		for t, n := range m[[2]int{p.Year, mo}] {
+			out[t] += n
+		}
+	}
+	return out
+}
+
+// statsRegion is the region column as the statistics filter on it. On
+// SQLite it is an expression, so that the planner counts from the date
+// indexes (which hold the region) rather than walking every patent of the
+// region through the region index: without statistics on the data it
+// takes a range of region codes for selective, and a district's staff
+// would visit all of the district's patents to count five months of them.
+// PostgreSQL keeps its statistics and chooses by them.
+func statsRegion(d db.Dialect) string {
+	if d.Engine == db.SQLite {
+		return "(p.region_code || '')"
+	}
+	return "p.region_code"
+}
+
+func (s *Service) statsWhere(u *auth.User, q StatsQuery) *db.Where {
+	w := &db.Where{}
+	col := statsRegion(s.DB.Dialect)
+	w.AddNumbered(u.Scope().Where(auth.Columns{Region: col, Enterprise: "p.enterprise_id"}, &w.Args))
+	if r := clean(q.RegionCode); r != "" {
+		w.AddNumbered(auth.Scope{Regions: []string{r}}.Where(auth.Columns{Region: col}, &w.Args))
+	}
+	return w
+}
+
+// Statistics computes the figures of the period in u's scope, straight
+// from the records: applications by application date, grants by grant
+// date, each application number once.
+func (s *Service) Statistics(ctx context.Context, u *auth.User, q StatsQuery) (*Stats, error) {
+	if !q.Period.Valid() {
+		return nil, i18n.FieldError("period", "patent.stats.bad_period")
+	}
+	if q.TopEnterprises <= 0 {
+		q.TopEnterprises = 20
+	}
+	st := &Stats{Period: q.Period, RegionCode: clean(q.RegionCode)}
+	last := q.Period.LastYear()
+	yearFrom := calendar.Date{Year: last.Year, Month: 1, Day: 1}
+	yearUntil := calendar.Date{Year: q.Period.Year + 1, Month: 1, Day: 1}
+	d := s.DB.Dialect
+
+	apps, grants := monthly{}, monthly{}
+	for _, c := range []struct {
+		col string
+		m   monthly
+	}{{"p.application_date", apps}, {"p.grant_date", grants}} {
+		w := s.statsWhere(u, q)
+		w.Add(c.col+" >= ? AND "+c.col+" < ?", yearFrom, yearUntil)
+		rows, err := s.DB.QueryContext(ctx, `SELECT `+d.YearOf(c.col)+`, `+d.MonthOf(c.col)+`, p.type, COUNT(*) FROM patents p WHERE `+w.SQL()+
+			` GROUP BY `+d.YearOf(c.col)+`, `+d.MonthOf(c.col)+`, p.type`, w.Args...)
+		if err != nil {
+			return nil, db.Normalize(err)
+		}
+		_, err = db.Collect(rows, func(sc interface{ Scan(...any) error }) (struct{}, error) {
+			var y, mo, n int
+			var t string
+			if err := sc.Scan(&y, &mo, &t, &n); err != nil {
+				return struct{}{}, err
+			}
+			c.m.add(y, mo, t, n)
+			return struct{}{}, nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	nowA, nowG, thenA, thenG := apps.in(q.Period), grants.in(q.Period), apps.in(last), grants.in(last)
+	for _, t := range Types {
+		st.ByType = append(st.ByType, TypeFigures{Type: t, Applications: Compare(nowA[t], thenA[t]), Grants: Compare(nowG[t], thenG[t])})
+	}
+	st.ByType = append(st.ByType, TypeFigures{Type: "total", Applications: Compare(sum(nowA), sum(thenA)), Grants: Compare(sum(nowG), sum(thenG))})
+
+	kind := q.Period.Kind
+	if kind == Year || kind == ToMonth {
+		kind = Month
+	}
+	for b := range Buckets(kind) {
+		p := Period{Year: q.Period.Year, Kind: kind, N: b + 1}
+		st.Series = append(st.Series, Point{N: b + 1,
+			Now:      Counts{Applications: apps.in(p), Grants: grants.in(p)},
+			LastYear: Counts{Applications: apps.in(p.LastYear()), Grants: grants.in(p.LastYear())}})
+	}
+
+	var err error
+	if st.ByTownship, err = s.lines(ctx, u, q, "p.region_code"); err != nil {
+		return nil, err
+	}
+	st.ByTownship = byTownship(st.ByTownship)
+	if st.ByEnterprise, err = s.lines(ctx, u, q, "COALESCE(p.enterprise_id, 0)"); err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(st.ByEnterprise, func(a, b Line) int {
+		return (b.TotalApplications() + b.TotalGrants()) - (a.TotalApplications() + a.TotalGrants())
+	})
+	if len(st.ByEnterprise) > q.TopEnterprises {
+		st.ByEnterprise = st.ByEnterprise[:q.TopEnterprises]
+	}
+	if err := s.nameEnterprises(ctx, st.ByEnterprise); err != nil {
+		return nil, err
+	}
+
+	_, until := q.Period.Range()
+	w := s.statsWhere(u, q)
+	w.Add("p.type = ? AND p.status IN (?, ?) AND p.grant_date < ?", Invention, Granted, Valid, until)
+	if err := s.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM patents p WHERE `+w.SQL(), w.Args...).Scan(&st.ValidInventions); err != nil {
+		return nil, db.Normalize(err)
+	}
+	area := st.RegionCode
+	if area == "" {
+		area = u.RegionCode
+	}
+	st.PopulationArea = area
+	err = s.DB.QueryRowContext(ctx, `SELECT year, population FROM region_populations WHERE region_code = $1 AND year <= $2
+		ORDER BY year DESC LIMIT 1`, area, q.Period.Year).Scan(&st.PopulationYear, &st.Population)
+	if err != nil && !db.IsNoRows(err) {
+		return nil, db.Normalize(err)
+	}
+	st.PerTenThousand = FormatRatio(PerTenThousand(st.ValidInventions, st.Population))
+	return st, nil
+}
+
+// lines counts applications and grants in the period grouped by key, a
+// column of the date indexes.
+func (s *Service) lines(ctx context.Context, u *auth.User, q StatsQuery, key string) ([]Line, error) {
+	from, until := q.Period.Range()
+	byKey := map[string]*Line{}
+	var order []string
+	for i, col := range []string{"p.application_date", "p.grant_date"} {
+		w := s.statsWhere(u, q)
+		w.Add(col+" >= ? AND "+col+" < ?", from, until)
+		rows, err := s.DB.QueryContext(ctx, `SELECT `+key+`, p.type, COUNT(*) FROM patents p WHERE `+w.SQL()+` GROUP BY `+key+`, p.type`, w.Args...)
+		if err != nil {
+			return nil, db.Normalize(err)
+		}
+		_, err = db.Collect(rows, func(sc interface{ Scan(...any) error }) (struct{}, error) {
+			var k any
+			var t string
+			var n int
+			if err := sc.Scan(&k, &t, &n); err != nil {
+				return struct{}{}, err
+			}
+			ks := keyText(k)
+			l := byKey[ks]
+			if l == nil {
+				l = &Line{Key: ks, Counts: newCounts()}
+				byKey[ks] = l
+				order = append(order, ks)
+			}
+			if i == 0 {
+				l.Applications[t] += n
+			} else {
+				l.Grants[t] += n
+			}
+			return struct{}{}, nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	slices.Sort(order)
+	out := make([]Line, 0, len(order))
+	for _, k := range order {
+		out = append(out, *byKey[k])
+	}
+	return out, nil
+}
+
+// nameEnterprises fills in the names of the enterprise lines.
+func (s *Service) nameEnterprises(ctx context.Context, lines []Line) error {
+	var args []any
+	var ph []string
+	for _, l := range lines {
+		if id, err := strconv.ParseInt(l.Key, 10, 64); err == nil && id > 0 {
+			args = append(args, id)
+			ph = append(ph, "$"+strconv.Itoa(len(args)))
+		}
+	}
+	if len(args) == 0 {
+		return nil
+	}
+	rows, err := s.DB.QueryContext(ctx, `SELECT id, name FROM enterprises WHERE id IN (`+strings.Join(ph, ", ")+`)`, args...)
+	if err != nil {
+		return db.Normalize(err)
+	}
+	names := map[string]string{}
+	if _, err := db.Collect(rows, func(sc interface{ Scan(...any) error }) (struct{}, error) {
+		var id int64
+		var name string
+		err := sc.Scan(&id, &name)
+		names[strconv.FormatInt(id, 10)] = name
+		return struct{}{}, err
+	}); err != nil {
+		return err
+	}
+	for i := range lines {
+		lines[i].Name = names[lines[i].Key]
+	}
+	return nil
+}
+
+func keyText(k any) string {
+	switch v := k.(type) {
+	case int64:
+		return strconv.FormatInt(v, 10)
+	case []byte:
+		return string(v)
+	case string:
+		return v
+	}
+	return fmt.Sprint(k)
+}
+
+// byTownship rolls region lines up to the township (9-digit code): a
+// village's patents count for its township.
+func byTownship(lines []Line) []Line {
+	byKey := map[string]*Line{}
+	var order []string
+	for _, l := range lines {
+		k := l.Key
+		if len(k) > 9 {
+			k = k[:9]
+		}
+		t := byKey[k]
+		if t == nil {
+			t = &Line{Key: k, Counts: newCounts()}
+			byKey[k] = t
+			order = append(order, k)
+		}
+		for ty, n := range l.Applications {
+			t.Applications[ty] += n
+		}
+		for ty, n := range l.Grants {
+			t.Grants[ty] += n
+		}
+	}
+	slices.Sort(order)
+	out := make([]Line, 0, len(order))
+	for _, k := range order {
+		out = append(out, *byKey[k])
+	}
+	return out
+}
+
+// SetPopulation records the resident population of a region in a year
+// (for the per-10,000-residents figure), replacing an earlier figure.
+func (s *Service) SetPopulation(ctx context.Context, u *auth.User, regionCode string, year int, population int64, source string) error {
+	if err := mayManage(u); err != nil {
+		return err
+	}
+	var p i18n.Problems
+	if regionCode = clean(regionCode); regionCode == "" || !u.Scope().Allows(regionCode, 0) {
+		p.Add("region_code", "patent.region.outside")
+	}
+	if year < 1985 || year > 2200 {
+		p.Add("year", "error.invalid_value")
+	}
+	if population <= 0 {
+		p.Add("population", "error.invalid_value")
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
+	return s.DB.InTx(ctx, func(tx *db.Tx) error {
+		var before int64
+		err := tx.QueryRowContext(ctx, `SELECT population FROM region_populations WHERE region_code = $1 AND year = $2`, regionCode, year).Scan(&before)
+		switch {
+		case db.IsNoRows(err):
+			_, err = tx.ExecContext(ctx, `INSERT INTO region_populations (region_code, year, population, source, updated_by, updated_at)
+				VALUES ($1, $2, $3, $4, $5, $6)`, regionCode, year, population, clean(source), nullID(u.ID), tx.Now)
+		case err == nil:
+			_, err = tx.ExecContext(ctx, `UPDATE region_populations SET population = $1, source = $2, updated_by = $3, updated_at = $4
+				WHERE region_code = $5 AND year = $6`, population, clean(source), nullID(u.ID), tx.Now, regionCode, year)
+		}
+		if err != nil {
+			return db.Normalize(err)
+		}
+		_, err = s.Audit.Append(ctx, tx, audit.Event{Action: "patent.population", ObjectType: "region_population", ObjectID: regionCode + ":" + strconv.Itoa(year),
+			RegionCode: regionCode, Before: audit.JSON(map[string]int64{"population": before}), After: audit.JSON(map[string]any{"population": population, "source": source})})
+		return err
+	})
+}
