@@ -50,6 +50,18 @@ func Measures() []report.Measure {
 		{Name: "subsidies.granted", Unit: report.Yuan, Region: "c.region_code", Bounds: report.Instants, Href: "/subsidies/%d",
 			SQL: `SELECT c.id, c.enterprise_name, c.id, c.amount, c.decided_at FROM subsidy_claims c
 				WHERE c.state IN ('approved', 'paid') AND c.decided_at >= $1 AND c.decided_at < $2 AND %s ORDER BY c.decided_at, c.id`},
+		{Name: "patents.invention_applied", Unit: report.Items, Region: "p.region_code", Bounds: report.Dates, Href: "/patents/%d",
+			SQL: `SELECT p.id, p.app_no || ' ' || p.title, p.id, 0, p.application_date FROM patents p
+				WHERE p.type = 'invention' AND p.application_date >= $1 AND p.application_date <= $2 AND %s ORDER BY p.application_date, p.id`},
+		{Name: "patents.invention_granted", Unit: report.Items, Region: "p.region_code", Bounds: report.Dates, Href: "/patents/%d",
+			SQL: `SELECT p.id, p.app_no || ' ' || p.title, p.id, 0, p.grant_date FROM patents p
+				WHERE p.type = 'invention' AND p.grant_date >= $1 AND p.grant_date <= $2 AND %s ORDER BY p.grant_date, p.id`},
+		{Name: "patents.loans", Unit: report.Items, Region: "l.region_code", Bounds: report.Dates, Href: "/patents/loans/%d",
+			SQL: `SELECT l.id, l.pledgor || '（' || l.bank || '）', l.id, 0, l.start_date FROM pledge_loans l
+				WHERE l.status IN ('registered', 'repaid', 'defaulted') AND l.start_date >= $1 AND l.start_date <= $2 AND %s ORDER BY l.start_date, l.id`},
+		{Name: "patents.loan_amount", Unit: report.Yuan, Region: "l.region_code", Bounds: report.Dates, Href: "/patents/loans/%d",
+			SQL: `SELECT l.id, l.pledgor || '（' || l.bank || '）', l.id, l.amount, l.start_date FROM pledge_loans l
+				WHERE l.status IN ('registered', 'repaid', 'defaulted') AND l.start_date >= $1 AND l.start_date <= $2 AND %s ORDER BY l.start_date, l.id`},
 		{Name: "events.trainings", Unit: report.Times, Region: "v.region_code", Bounds: report.Dates, Href: "/events/%d",
 			SQL: `SELECT v.id, v.title, v.id, 0, v.event_date FROM events v
 				WHERE v.kind = 'training' AND v.event_date >= $1 AND v.event_date <= $2 AND %s ORDER BY v.event_date, v.id`},

@@ -76,6 +76,22 @@ func TestDashboardFigures(t *testing.T) {
 			}
 		}
 
+		// Three invention applications in the first half, one of them granted
+		// in May; a utility model that does not count.
+		for i, pt := range []struct{ no, typ, applied, granted string }{
+			{"202610000001.X", "invention", "2026-01-15", ""}, {"202610000002.X", "invention", "2026-02-20", "2026-05-08"},
+			{"202610000003.X", "invention", "2026-06-30", ""}, {"202620000004.X", "utility", "2026-03-01", "2026-04-01"},
+		} {
+			var granted any
+			if pt.granted != "" {
+				granted = pt.granted
+			}
+			if _, err := d.ExecContext(ctx, `INSERT INTO patents (app_no, type, title, region_code, application_date, grant_date, status, created_at, updated_at)
+				VALUES ($1, $2, $3, '341203200', $4, $5, 'applied', $6, $6)`, pt.no, pt.typ, fmt.Sprintf("专利%d", i), pt.applied, granted, time.Now().UTC()); err != nil {
+				t.Fatal(err)
+			}
+		}
+
 		a := w.a
 		catalog := mustCatalog(t)
 		p := report.YearToDate(calendar.MustParse("2026-03-01"))
@@ -160,6 +176,9 @@ func TestDashboardFigures(t *testing.T) {
 		}
 		if !strings.Contains(page, "2026年下半年工作计划") || !strings.Contains(page, "申报高新技术企业：全年目标5家，截至目前已完成2家。") {
 			t.Errorf("summary 2026 lacks the plan from the targets:\n%s", page)
+		}
+		if !strings.Contains(page, "发明专利申请量达到3件，发明专利授权量1件") {
+			t.Errorf("summary 2026 lacks the patents:\n%s", page)
 		}
 		if !strings.Contains(page, "应急疏散演练1次，参演300人次") {
 			t.Errorf("summary 2026 lacks the drill:\n%s", page)

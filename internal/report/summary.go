@@ -31,6 +31,7 @@ var Parts = []Part{
 	{Heading: "report.part.cooperation", Sentence: "report.sentence.cooperation", Measures: []string{"visits", "needs.collected", "needs.forwarded"}},
 	{Heading: "report.part.awards", Sentence: "report.sentence.awards", Measures: []string{"awards.awarded"}},
 	{Heading: "report.part.projects", Sentence: "report.sentence.projects", Measures: []string{"projects.signed", "projects.paid", "vouchers.issued", "vouchers.redeemed", "subsidies.granted"}},
+	{Heading: "report.part.patents", Sentence: "report.sentence.patents", Measures: []string{"patents.invention_applied", "patents.invention_granted", "patents.loans", "patents.loan_amount"}},
 	{Heading: "report.part.quake", Sentence: "report.sentence.quake", Measures: []string{"quake.drills", "quake.drilled", "quake.materials"}},
 	{Heading: "report.part.poverty", Sentence: "report.sentence.poverty", Measures: []string{"poverty.projects", "poverty.funds", "poverty.people", "events.trainings", "events.trained"}},
 }
