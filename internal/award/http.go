@@ -25,11 +25,6 @@ var (
 
 func idOf(id int64) string { return strconv.FormatInt(id, 10) }
 
-func atoi(v string) int {
-	n, _ := strconv.Atoi(strings.TrimSpace(v))
-	return n
-}
-
 // --- Rounds ---
 
 type roundList struct {
@@ -41,7 +36,7 @@ type roundList struct {
 func (h *Handlers) rounds(w http.ResponseWriter, r *http.Request) error {
 	u := web.UserFrom(r.Context())
 	p := web.ListPage(r, 20)
-	items, total, err := h.Service.Rounds(r.Context(), u, atoi(r.URL.Query().Get("year")), p.Limit, p.Offset)
+	items, total, err := h.Service.Rounds(r.Context(), u, web.Int(r.URL.Query().Get("year")), p.Limit, p.Offset)
 	if err != nil {
 		return err
 	}
@@ -53,8 +48,8 @@ func (h *Handlers) rounds(w http.ResponseWriter, r *http.Request) error {
 // highest first.
 func roundInputOf(f url.Values) (RoundInput, i18n.Problems) {
 	var p i18n.Problems
-	in := RoundInput{Title: f.Get("title"), Year: atoi(f.Get("year")), Opens: web.FormDate(f.Get("opens"), "opens", &p),
-		Closes: web.FormDate(f.Get("closes"), "closes", &p), ObjectionDays: atoi(f.Get("objection_days")), PanelSize: atoi(f.Get("panel_size"))}
+	in := RoundInput{Title: f.Get("title"), Year: web.Int(f.Get("year")), Opens: web.FormDate(f.Get("opens"), "opens", &p),
+		Closes: web.FormDate(f.Get("closes"), "closes", &p), ObjectionDays: web.Int(f.Get("objection_days")), PanelSize: web.Int(f.Get("panel_size"))}
 	for i, l := range web.Lines(f.Get("levels")) {
 		fs := strings.Fields(l)
 		q := -1
@@ -389,7 +384,7 @@ func (h *Handlers) formData(r *http.Request) (nomForm, error) {
 // a line in rank order.
 func nomInputOf(f url.Values) NominationInput {
 	in := NominationInput{Title: f.Get("title"), Units: web.Lines(f.Get("units")), Summary: f.Get("summary"),
-		ProposedLevel: atoi(f.Get("proposed_level"))}
+		ProposedLevel: web.Int(f.Get("proposed_level"))}
 	in.RoundID, _ = strconv.ParseInt(strings.TrimSpace(f.Get("round_id")), 10, 64)
 	in.EnterpriseID, _ = strconv.ParseInt(strings.TrimSpace(f.Get("enterprise_id")), 10, 64)
 	for i, name := range web.Lines(f.Get("contributors")) {

@@ -16,7 +16,7 @@ func nonNil[T any](s []T) []T {
 func (h *Handlers) apiList(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f := filterOf(q)
-	f.Limit, f.Offset, f.Sort = atoi(q.Get("limit")), atoi(q.Get("offset")), q.Get("sort")
+	f.Limit, f.Offset, f.Sort = web.Int(q.Get("limit")), web.Int(q.Get("offset")), q.Get("sort")
 	items, total, err := h.Service.Events(r.Context(), web.UserFrom(r.Context()), f)
 	if err != nil {
 		return err

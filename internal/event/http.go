@@ -55,11 +55,6 @@ func Years(today calendar.Date) []int {
 	return []int{today.Year, today.Year - 1, today.Year - 2, today.Year - 3, today.Year - 4}
 }
 
-func atoi(s string) int {
-	n, _ := strconv.Atoi(strings.TrimSpace(s))
-	return n
-}
-
 // number reads an optional whole number of a form: empty is 0, anything
 // but digits (with a minus sign) a problem on field.
 func number(v, field string, p *i18n.Problems) int {
@@ -89,7 +84,7 @@ type listPage struct {
 }
 
 func filterOf(q url.Values) Filter {
-	return Filter{Year: atoi(q.Get("year")), RegionCode: q.Get("region"), Kind: q.Get("kind"), Domain: q.Get("domain"), Query: q.Get("q")}
+	return Filter{Year: web.Int(q.Get("year")), RegionCode: q.Get("region"), Kind: q.Get("kind"), Domain: q.Get("domain"), Query: q.Get("q")}
 }
 
 func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
@@ -249,7 +244,7 @@ func (h *Handlers) update(w http.ResponseWriter, r *http.Request) error {
 	}
 	in, p := inputOf(r.PostForm)
 	if len(p) == 0 {
-		_, err = h.Service.Update(r.Context(), web.UserFrom(r.Context()), before.ID, atoi(r.PostForm.Get("version")), in)
+		_, err = h.Service.Update(r.Context(), web.UserFrom(r.Context()), before.ID, web.Int(r.PostForm.Get("version")), in)
 	}
 	if err = p.With(err); err != nil {
 		d, derr := h.form(r, before)

@@ -19,8 +19,6 @@ type Handlers struct {
 
 var listCrumb = web.Crumb{Key: "nav.incubators", Href: "/incubators"}
 
-func atoi(s string) int { n, _ := strconv.Atoi(clean(s)); return n }
-
 type listPage struct {
 	Items  []*Incubator
 	Manage bool
@@ -47,8 +45,8 @@ func (h *Handlers) newIncubator(w http.ResponseWriter, r *http.Request) error {
 
 func inputOf(f url.Values) Input {
 	return Input{Name: f.Get("name"), OperatorName: f.Get("operator_name"), OperatorCode: f.Get("operator_code"), Level: Level(f.Get("level")),
-		Specialised: f.Get("specialised") != "", AreaM2: atoi(f.Get("area_m2")), TenantAreaM2: atoi(f.Get("tenant_area_m2")),
-		RecognisedYear: atoi(f.Get("recognised_year")), OperatingSince: f.Get("operating_since"), Note: f.Get("note")}
+		Specialised: f.Get("specialised") != "", AreaM2: web.Int(f.Get("area_m2")), TenantAreaM2: web.Int(f.Get("tenant_area_m2")),
+		RecognisedYear: web.Int(f.Get("recognised_year")), OperatingSince: f.Get("operating_since"), Note: f.Get("note")}
 }
 
 func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
@@ -95,7 +93,7 @@ func (h *Handlers) update(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.Service.Update(r.Context(), web.UserFrom(r.Context()), id, atoi(r.PostForm.Get("version")), inputOf(r.PostForm)); err != nil {
+	if _, err := h.Service.Update(r.Context(), web.UserFrom(r.Context()), id, web.Int(r.PostForm.Get("version")), inputOf(r.PostForm)); err != nil {
 		return h.Web.RenderForm(w, r, "incubator/form.html", "incubator.edit", formPage{Levels: Levels, ID: id}, err, listCrumb, web.Crumb{Key: "incubator.edit"})
 	}
 	return h.Web.Redirect(w, r, "/incubators/"+idOf(id), "incubator.updated")
@@ -126,7 +124,7 @@ func (h *Handlers) showData(r *http.Request) (*showPage, error) {
 		return nil, err
 	}
 	q := r.URL.Query()
-	a := AnhuiFacts{Managers: atoi(q.Get("managers")), ManagersWithDegree: atoi(q.Get("managers_with_degree")), InvestmentLinks: q.Get("investment_links") != ""}
+	a := AnhuiFacts{Managers: web.Int(q.Get("managers")), ManagersWithDegree: web.Int(q.Get("managers_with_degree")), InvestmentLinks: q.Get("investment_links") != ""}
 	on := h.Service.today()
 	return &showPage{I: inc, Manage: CanManage(u), Prechecks: inc.Prechecks(a, on), Anhui: a, Revoked: Revoked(inc.Grades()),
 		Legacy: LegacyExpired(inc.Level, "", on), Kinds: ProspectKinds, States: ProspectStates, ThisYear: on.Year,
@@ -216,11 +214,11 @@ func figuresOf(f url.Values) (Figures, i18n.Problems) {
 		}
 		return a
 	}
-	return Figures{Year: atoi(f.Get("year")), Tenants: atoi(f.Get("tenants")), NewTenants: atoi(f.Get("new_tenants")),
-		Graduates: atoi(f.Get("graduates")), GraduatesTotal: atoi(f.Get("graduates_total")), Staff: atoi(f.Get("staff")),
-		StaffProfessional: atoi(f.Get("staff_professional")), Mentors: atoi(f.Get("mentors")), Fund: amount("fund"),
-		TenantsFinanced: atoi(f.Get("tenants_financed")), FundCases: atoi(f.Get("fund_cases")), TenantsPatent: atoi(f.Get("tenants_patent")),
-		TenantsValidIP: atoi(f.Get("tenants_valid_ip")), TenantsGrown: atoi(f.Get("tenants_grown")), Services: atoi(f.Get("services")),
+	return Figures{Year: web.Int(f.Get("year")), Tenants: web.Int(f.Get("tenants")), NewTenants: web.Int(f.Get("new_tenants")),
+		Graduates: web.Int(f.Get("graduates")), GraduatesTotal: web.Int(f.Get("graduates_total")), Staff: web.Int(f.Get("staff")),
+		StaffProfessional: web.Int(f.Get("staff_professional")), Mentors: web.Int(f.Get("mentors")), Fund: amount("fund"),
+		TenantsFinanced: web.Int(f.Get("tenants_financed")), FundCases: web.Int(f.Get("fund_cases")), TenantsPatent: web.Int(f.Get("tenants_patent")),
+		TenantsValidIP: web.Int(f.Get("tenants_valid_ip")), TenantsGrown: web.Int(f.Get("tenants_grown")), Services: web.Int(f.Get("services")),
 		ServiceIncome: amount("service_income"), TotalIncome: amount("total_income"),
 		StatisticsReported: f.Get("statistics_reported") != ""}, p
 }
@@ -237,7 +235,7 @@ func (h *Handlers) saveYear(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handlers) assess(w http.ResponseWriter, r *http.Request) error {
 	return h.onIncubator(w, r, "incubator.assessed", func(id int64) error {
-		_, err := h.Service.Assess(r.Context(), web.UserFrom(r.Context()), id, atoi(r.PostForm.Get("year")), r.PostForm.Get("assess_note"))
+		_, err := h.Service.Assess(r.Context(), web.UserFrom(r.Context()), id, web.Int(r.PostForm.Get("year")), r.PostForm.Get("assess_note"))
 		return err
 	})
 }

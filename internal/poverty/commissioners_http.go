@@ -113,13 +113,13 @@ func (h *Handlers) onCommissioner(w http.ResponseWriter, r *http.Request, flash 
 
 func (h *Handlers) appoint(w http.ResponseWriter, r *http.Request) error {
 	return h.onCommissioner(w, r, "poverty.commissioner.appointed", func(id int64) error {
-		return h.Service.Appoint(r.Context(), web.UserFrom(r.Context()), id, atoi(r.PostForm.Get("year")))
+		return h.Service.Appoint(r.Context(), web.UserFrom(r.Context()), id, web.Int(r.PostForm.Get("year")))
 	})
 }
 
 func (h *Handlers) rate(w http.ResponseWriter, r *http.Request) error {
 	return h.onCommissioner(w, r, "poverty.commissioner.rated", func(id int64) error {
-		return h.Service.Rate(r.Context(), web.UserFrom(r.Context()), id, atoi(r.PathValue("year")), r.PostForm.Get("rating"))
+		return h.Service.Rate(r.Context(), web.UserFrom(r.Context()), id, web.Int(r.PathValue("year")), r.PostForm.Get("rating"))
 	})
 }
 
@@ -127,7 +127,7 @@ func (h *Handlers) assign(w http.ResponseWriter, r *http.Request) error {
 	return h.onCommissioner(w, r, "poverty.commissioner.assigned", func(id int64) error {
 		f := r.PostForm
 		hid, _ := strconv.ParseInt(f.Get("household_id"), 10, 64)
-		_, err := h.Service.Assign(r.Context(), web.UserFrom(r.Context()), id, AssignmentInput{Year: atoi(f.Get("year")), Kind: f.Get("kind"),
+		_, err := h.Service.Assign(r.Context(), web.UserFrom(r.Context()), id, AssignmentInput{Year: web.Int(f.Get("year")), Kind: f.Get("kind"),
 			VillageCode: f.Get("village_code"), HouseholdID: hid, EnterpriseName: f.Get("enterprise_name"), AgreementNo: f.Get("agreement_no")})
 		return err
 	})
@@ -138,7 +138,7 @@ func (h *Handlers) logService(w http.ResponseWriter, r *http.Request) error {
 		f := r.PostForm
 		aid, _ := strconv.ParseInt(f.Get("assignment_id"), 10, 64)
 		_, err := h.Service.LogService(r.Context(), web.UserFrom(r.Context()), id, ServiceInput{AssignmentID: aid, ServedOn: f.Get("served_on"),
-			Kind: f.Get("kind"), Topic: f.Get("topic"), Trainees: atoi(f.Get("trainees")), Notes: f.Get("notes")})
+			Kind: f.Get("kind"), Topic: f.Get("topic"), Trainees: web.Int(f.Get("trainees")), Notes: f.Get("notes")})
 		return err
 	})
 }
@@ -170,7 +170,7 @@ func (h *Handlers) apiCommissionerSummary(w http.ResponseWriter, r *http.Request
 	if err != nil {
 		return err
 	}
-	year := atoi(r.URL.Query().Get("year"))
+	year := web.Int(r.URL.Query().Get("year"))
 	if year == 0 {
 		year = time.Now().In(calendar.Shanghai).Year()
 	}

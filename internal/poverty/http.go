@@ -24,8 +24,6 @@ var (
 	projectsCrumb   = web.Crumb{Key: "nav.poverty_projects", Href: "/poverty/projects"}
 )
 
-func atoi(s string) int { n, _ := strconv.Atoi(strings.TrimSpace(s)); return n }
-
 // --- Households ---
 
 type householdList struct {
@@ -114,7 +112,7 @@ func (h *Handlers) createHousehold(w http.ResponseWriter, r *http.Request) error
 	}
 	f := r.PostForm
 	hh, err := h.Service.CreateHousehold(r.Context(), web.UserFrom(r.Context()), HouseholdInput{RegionCode: f.Get("region_code"),
-		HeadName: f.Get("head_name"), HeadID: f.Get("head_id"), Phone: f.Get("phone"), MembersCount: atoi(f.Get("members_count")),
+		HeadName: f.Get("head_name"), HeadID: f.Get("head_id"), Phone: f.Get("phone"), MembersCount: web.Int(f.Get("members_count")),
 		CauseCode: f.Get("cause_code"), CauseNote: f.Get("cause_note"), Status: f.Get("status"), StatusOn: f.Get("status_on"), Cadre: f.Get("cadre")})
 	if err != nil {
 		if !web.Shown(err) {
@@ -231,7 +229,7 @@ func (h *Handlers) addMember(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handlers) setIncome(w http.ResponseWriter, r *http.Request) error {
 	return h.onHousehold(w, r, "poverty.income.saved", func(id int64) error {
-		_, err := h.Service.SetIncome(r.Context(), web.UserFrom(r.Context()), id, atoi(r.PostForm.Get("year")), r.PostForm.Get("per_capita"))
+		_, err := h.Service.SetIncome(r.Context(), web.UserFrom(r.Context()), id, web.Int(r.PostForm.Get("year")), r.PostForm.Get("per_capita"))
 		return err
 	})
 }
@@ -380,7 +378,7 @@ type projectList struct {
 
 func (h *Handlers) projects(w http.ResponseWriter, r *http.Request) error {
 	u := web.UserFrom(r.Context())
-	year := atoi(r.URL.Query().Get("year"))
+	year := web.Int(r.URL.Query().Get("year"))
 	items, err := h.Service.Projects(r.Context(), u, year)
 	if err != nil {
 		return err
@@ -402,9 +400,9 @@ func (h *Handlers) createProject(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := r.PostForm
-	p, err := h.Service.CreateProject(r.Context(), web.UserFrom(r.Context()), ProjectInput{Year: atoi(f.Get("year")), Title: f.Get("title"),
-		Funds: f.Get("funds"), Townships: f["townships"], Households: atoi(f.Get("households")), People: atoi(f.Get("people")),
-		CollectiveIncome: f.Get("collective_income"), Progress: atoi(f.Get("progress")), ProgressNote: f.Get("progress_note")})
+	p, err := h.Service.CreateProject(r.Context(), web.UserFrom(r.Context()), ProjectInput{Year: web.Int(f.Get("year")), Title: f.Get("title"),
+		Funds: f.Get("funds"), Townships: f["townships"], Households: web.Int(f.Get("households")), People: web.Int(f.Get("people")),
+		CollectiveIncome: f.Get("collective_income"), Progress: web.Int(f.Get("progress")), ProgressNote: f.Get("progress_note")})
 	if err != nil {
 		if !web.Shown(err) {
 			return err
@@ -447,7 +445,7 @@ func (h *Handlers) progress(w http.ResponseWriter, r *http.Request) error {
 	}
 	u := web.UserFrom(r.Context())
 	f := r.PostForm
-	if _, err := h.Service.UpdateProgress(r.Context(), u, id, ProgressInput{Progress: atoi(f.Get("progress")), ProgressNote: f.Get("progress_note"),
+	if _, err := h.Service.UpdateProgress(r.Context(), u, id, ProgressInput{Progress: web.Int(f.Get("progress")), ProgressNote: f.Get("progress_note"),
 		CollectiveIncome: f.Get("collective_income")}); err != nil {
 		if !web.Shown(err) {
 			return err

@@ -16,7 +16,7 @@ func nonNil[T any](s []T) []T {
 func (h *Handlers) apiAssistants(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f := assistantFilterOf(q)
-	f.Limit, f.Offset = atoi(q.Get("limit")), atoi(q.Get("offset"))
+	f.Limit, f.Offset = web.Int(q.Get("limit")), web.Int(q.Get("offset"))
 	u := web.UserFrom(r.Context())
 	items, total, err := h.Service.Assistants(r.Context(), u, f)
 	if err != nil {
@@ -75,7 +75,7 @@ func (h *Handlers) apiReplace(w http.ResponseWriter, r *http.Request) error {
 func (h *Handlers) apiDrills(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f := drillFilterOf(q)
-	f.Limit, f.Offset, f.Sort = atoi(q.Get("limit")), atoi(q.Get("offset")), q.Get("sort")
+	f.Limit, f.Offset, f.Sort = web.Int(q.Get("limit")), web.Int(q.Get("offset")), q.Get("sort")
 	items, total, err := h.Service.Drills(r.Context(), web.UserFrom(r.Context()), f)
 	if err != nil {
 		return err
@@ -105,7 +105,7 @@ func (h *Handlers) apiDrill(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handlers) apiPublicity(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	f := PublicityFilter{Year: atoi(q.Get("year")), RegionCode: q.Get("region"), Query: q.Get("q"), Limit: atoi(q.Get("limit")), Offset: atoi(q.Get("offset"))}
+	f := PublicityFilter{Year: web.Int(q.Get("year")), RegionCode: q.Get("region"), Query: q.Get("q"), Limit: web.Int(q.Get("limit")), Offset: web.Int(q.Get("offset"))}
 	items, total, err := h.Service.Publicities(r.Context(), web.UserFrom(r.Context()), f)
 	if err != nil {
 		return err

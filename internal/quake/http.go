@@ -28,11 +28,6 @@ var (
 	summaryCrumb   = web.Crumb{Key: "nav.quake_summary", Href: "/quake/summary"}
 )
 
-func atoi(s string) int {
-	n, _ := strconv.Atoi(strings.TrimSpace(s))
-	return n
-}
-
 // number reads an optional whole number of a form: empty is 0, anything
 // else that is not a number a problem on field.
 func number(v, field string, p *i18n.Problems) int {
@@ -270,7 +265,7 @@ type drillList struct {
 }
 
 func drillFilterOf(q url.Values) DrillFilter {
-	return DrillFilter{Year: atoi(q.Get("year")), RegionCode: q.Get("region"), SiteKind: q.Get("site_kind"), Query: q.Get("q")}
+	return DrillFilter{Year: web.Int(q.Get("year")), RegionCode: q.Get("region"), SiteKind: q.Get("site_kind"), Query: q.Get("q")}
 }
 
 func (h *Handlers) drills(w http.ResponseWriter, r *http.Request) error {
@@ -412,7 +407,7 @@ func (h *Handlers) updateDrill(w http.ResponseWriter, r *http.Request) error {
 	}
 	in, p := drillInputOf(r.PostForm)
 	if len(p) == 0 {
-		_, err = h.Service.UpdateDrill(r.Context(), web.UserFrom(r.Context()), before.ID, atoi(r.PostForm.Get("version")), in)
+		_, err = h.Service.UpdateDrill(r.Context(), web.UserFrom(r.Context()), before.ID, web.Int(r.PostForm.Get("version")), in)
 	}
 	if err = p.With(err); err != nil {
 		d, derr := h.drillForm(r, before)
@@ -441,7 +436,7 @@ func (h *Handlers) publicity(w http.ResponseWriter, r *http.Request) error {
 	u := web.UserFrom(r.Context())
 	p := web.ListPage(r, 20)
 	q := r.URL.Query()
-	f := PublicityFilter{Year: atoi(q.Get("year")), RegionCode: q.Get("region"), Query: q.Get("q"), Limit: p.Limit, Offset: p.Offset}
+	f := PublicityFilter{Year: web.Int(q.Get("year")), RegionCode: q.Get("region"), Query: q.Get("q"), Limit: p.Limit, Offset: p.Offset}
 	items, total, err := h.Service.Publicities(r.Context(), u, f)
 	if err != nil {
 		return err
@@ -503,7 +498,7 @@ type summaryPage struct {
 }
 
 func (h *Handlers) summaryData(r *http.Request) (*summaryPage, error) {
-	year := atoi(r.URL.Query().Get("year"))
+	year := web.Int(r.URL.Query().Get("year"))
 	if year < 1 || year > 9999 {
 		year = h.Service.today().Year
 	}

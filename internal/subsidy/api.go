@@ -9,7 +9,7 @@ import (
 func (h *Handlers) apiList(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f := filterOf(q)
-	f.Limit, f.Offset = atoi(q.Get("limit")), atoi(q.Get("offset"))
+	f.Limit, f.Offset = web.Int(q.Get("limit")), web.Int(q.Get("offset"))
 	items, total, err := h.Service.Claims(r.Context(), web.UserFrom(r.Context()), f)
 	if err != nil {
 		return err

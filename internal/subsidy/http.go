@@ -25,8 +25,6 @@ var (
 	policiesCrumb = web.Crumb{Key: "nav.subsidy_policies", Href: "/subsidies/policies"}
 )
 
-func atoi(s string) int { n, _ := strconv.Atoi(strings.TrimSpace(s)); return n }
-
 // --- Claims ---
 
 type listPage struct {
@@ -39,7 +37,7 @@ type listPage struct {
 }
 
 func filterOf(q url.Values) Filter {
-	f := Filter{Kind: Kind(q.Get("kind")), State: State(q.Get("state")), Year: atoi(q.Get("year")), Quarter: atoi(q.Get("quarter"))}
+	f := Filter{Kind: Kind(q.Get("kind")), State: State(q.Get("state")), Year: web.Int(q.Get("year")), Quarter: web.Int(q.Get("quarter"))}
 	if !f.Kind.Valid() {
 		f.Kind = ""
 	}
@@ -141,7 +139,7 @@ func inputOf(f url.Values) (ClaimInput, i18n.Problems) {
 	case Patent:
 		pi := &PatentInput{Item: Item(f.Get("item")), AppNo: f.Get("app_no"), LoanNo: f.Get("loan_no"), Fee: yuanField(&p, f, "fee"),
 			Loan: yuanField(&p, f, "loan"), Interest: yuanField(&p, f, "interest"), BenchBP: percentBP(&p, f, "bench_rate"),
-			Months: atoi(f.Get("months")), Repaid: on("repaid")}
+			Months: web.Int(f.Get("months")), Repaid: on("repaid")}
 		if s := strings.TrimSpace(f.Get("grant_date")); s != "" {
 			pi.GrantDate = web.FormDate(s, "grant_date", &p)
 		}
@@ -321,7 +319,7 @@ func (h *Handlers) fund(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := r.PostForm
-	err := h.Service.FundBudget(r.Context(), web.UserFrom(r.Context()), FundInput{Year: atoi(f.Get("year")), Kind: Kind(f.Get("kind")),
+	err := h.Service.FundBudget(r.Context(), web.UserFrom(r.Context()), FundInput{Year: web.Int(f.Get("year")), Kind: Kind(f.Get("kind")),
 		Amount: f.Get("amount"), Key: f.Get("key")})
 	if err != nil {
 		if !web.Shown(err) {
@@ -348,7 +346,7 @@ type reportPage struct {
 
 func (h *Handlers) reportData(r *http.Request) (*reportPage, error) {
 	q := r.URL.Query()
-	d := &reportPage{Year: atoi(q.Get("year")), Quarter: atoi(q.Get("quarter"))}
+	d := &reportPage{Year: web.Int(q.Get("year")), Quarter: web.Int(q.Get("quarter"))}
 	if d.Year == 0 {
 		today := calendar.Today(calendar.Shanghai)
 		d.Year, d.Quarter = today.Year, Quarter(today)

@@ -228,3 +228,8 @@ func FormDate(v, field string, p *i18n.Problems) calendar.Date {
 	}
 	return d
 }
+
+// Int reads a whole number typed in a form or a query (spaces around it
+// allowed); empty or malformed is 0, which the caller's checks refuse where
+// 0 is not a value.
+func Int(s string) int { n, _ := strconv.Atoi(strings.TrimSpace(s)); return n }
