@@ -619,9 +619,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				body(t, resp)
+				page := body(t, resp)
 				if want := !rt.Allows(u); denied(rt, resp) != want {
 					t.Errorf("%s as %q (%s): status %d, want denied=%v", rt.Pattern, name, path, resp.StatusCode, want)
+				}
+				// Whoever may use it, no page or answer is a server error.
+				if resp.StatusCode >= 500 {
+					t.Errorf("%s as %q (%s): status %d: %.300s", rt.Pattern, name, path, resp.StatusCode, page)
 				}
 				checked++
 			}
