@@ -1,6 +1,10 @@
 package app
 
-import "kejiju/internal/report"
+import (
+	"strings"
+
+	"kejiju/internal/report"
+)
 
 // Measures are the figures of the bureau's work that the dashboard and the
 // half-year summary report. Each query lists the records it counts —
@@ -9,6 +13,18 @@ import "kejiju/internal/report"
 // a figure and its provenance are one query. They live here, in the layer
 // that knows every area's tables; the report package only runs them.
 func Measures() []report.Measure {
+	loans := report.Measure{Name: "patents.loans", Unit: report.Items, Region: "l.region_code", Bounds: report.Dates, Href: "/patents/loans/%d",
+		SQL: `SELECT l.id, l.pledgor || '（' || l.bank || '）', l.id, 0, l.start_date FROM pledge_loans l
+			WHERE l.status IN ('registered', 'repaid', 'defaulted') AND l.start_date >= $1 AND l.start_date <= $2 AND %s ORDER BY l.start_date, l.id`}
+	trainings := report.Measure{Name: "events.trainings", Unit: report.Times, Region: "v.region_code", Bounds: report.Dates, Href: "/events/%d",
+		SQL: `SELECT v.id, v.title, v.id, 0, v.event_date FROM events v
+			WHERE v.kind = 'training' AND v.event_date >= $1 AND v.event_date <= $2 AND %s ORDER BY v.event_date, v.id`}
+	drills := report.Measure{Name: "quake.drills", Unit: report.Times, Region: "q.region_code", Bounds: report.Dates, Href: "/quake/drills/%d",
+		SQL: `SELECT q.id, q.site, q.id, 0, q.drill_date FROM quake_drills q
+			WHERE q.drill_date >= $1 AND q.drill_date <= $2 AND %s ORDER BY q.drill_date, q.id`}
+	poverty := report.Measure{Name: "poverty.projects", Unit: report.Items, Region: "p.region_code", Bounds: report.Instants, Href: "/poverty/projects/%d",
+		SQL: `SELECT p.id, p.title, p.id, 0, p.created_at FROM poverty_projects p
+			WHERE p.created_at >= $1 AND p.created_at < $2 AND %s ORDER BY p.created_at, p.id`}
 	return []report.Measure{
 		{Name: "hte.applied", Unit: report.Enterprises, Region: "e.region_code", Bounds: report.Instants, Href: "/enterprises/%d",
 			SQL: `SELECT a.id, e.name, e.id, 0, a.created_at FROM hte_applications a JOIN enterprises e ON e.id = a.enterprise_id
@@ -56,35 +72,24 @@ func Measures() []report.Measure {
 		{Name: "patents.invention_granted", Unit: report.Items, Region: "p.region_code", Bounds: report.Dates, Href: "/patents/%d",
 			SQL: `SELECT p.id, p.app_no || ' ' || p.title, p.id, 0, p.grant_date FROM patents p
 				WHERE p.type = 'invention' AND p.grant_date >= $1 AND p.grant_date <= $2 AND %s ORDER BY p.grant_date, p.id`},
-		{Name: "patents.loans", Unit: report.Items, Region: "l.region_code", Bounds: report.Dates, Href: "/patents/loans/%d",
-			SQL: `SELECT l.id, l.pledgor || '（' || l.bank || '）', l.id, 0, l.start_date FROM pledge_loans l
-				WHERE l.status IN ('registered', 'repaid', 'defaulted') AND l.start_date >= $1 AND l.start_date <= $2 AND %s ORDER BY l.start_date, l.id`},
-		{Name: "patents.loan_amount", Unit: report.Yuan, Region: "l.region_code", Bounds: report.Dates, Href: "/patents/loans/%d",
-			SQL: `SELECT l.id, l.pledgor || '（' || l.bank || '）', l.id, l.amount, l.start_date FROM pledge_loans l
-				WHERE l.status IN ('registered', 'repaid', 'defaulted') AND l.start_date >= $1 AND l.start_date <= $2 AND %s ORDER BY l.start_date, l.id`},
-		{Name: "events.trainings", Unit: report.Times, Region: "v.region_code", Bounds: report.Dates, Href: "/events/%d",
-			SQL: `SELECT v.id, v.title, v.id, 0, v.event_date FROM events v
-				WHERE v.kind = 'training' AND v.event_date >= $1 AND v.event_date <= $2 AND %s ORDER BY v.event_date, v.id`},
-		{Name: "events.trained", Unit: report.People, Region: "v.region_code", Bounds: report.Dates, Href: "/events/%d",
-			SQL: `SELECT v.id, v.title, v.id, v.attended, v.event_date FROM events v
-				WHERE v.kind = 'training' AND v.event_date >= $1 AND v.event_date <= $2 AND %s ORDER BY v.event_date, v.id`},
-		{Name: "quake.drills", Unit: report.Times, Region: "q.region_code", Bounds: report.Dates, Href: "/quake/drills/%d",
-			SQL: `SELECT q.id, q.site, q.id, 0, q.drill_date FROM quake_drills q
-				WHERE q.drill_date >= $1 AND q.drill_date <= $2 AND %s ORDER BY q.drill_date, q.id`},
-		{Name: "quake.drilled", Unit: report.People, Region: "q.region_code", Bounds: report.Dates, Href: "/quake/drills/%d",
-			SQL: `SELECT q.id, q.site, q.id, q.participants, q.drill_date FROM quake_drills q
-				WHERE q.drill_date >= $1 AND q.drill_date <= $2 AND %s ORDER BY q.drill_date, q.id`},
+		loans,
+		summing(loans, "patents.loan_amount", report.Yuan, "l.amount"),
+		trainings,
+		summing(trainings, "events.trained", report.People, "v.attended"),
+		drills,
+		summing(drills, "quake.drilled", report.People, "q.participants"),
 		{Name: "quake.materials", Unit: report.Copies, Region: "q.region_code", Bounds: report.Dates, Href: "/quake/publicity?id=%d",
 			SQL: `SELECT q.id, q.recipient || '：' || q.materials, q.id, q.quantity, q.distributed_on FROM quake_publicity q
 				WHERE q.distributed_on >= $1 AND q.distributed_on <= $2 AND %s ORDER BY q.distributed_on, q.id`},
-		{Name: "poverty.projects", Unit: report.Items, Region: "p.region_code", Bounds: report.Instants, Href: "/poverty/projects/%d",
-			SQL: `SELECT p.id, p.title, p.id, 0, p.created_at FROM poverty_projects p
-				WHERE p.created_at >= $1 AND p.created_at < $2 AND %s ORDER BY p.created_at, p.id`},
-		{Name: "poverty.funds", Unit: report.Yuan, Region: "p.region_code", Bounds: report.Instants, Href: "/poverty/projects/%d",
-			SQL: `SELECT p.id, p.title, p.id, p.funds, p.created_at FROM poverty_projects p
-				WHERE p.created_at >= $1 AND p.created_at < $2 AND %s ORDER BY p.created_at, p.id`},
-		{Name: "poverty.people", Unit: report.People, Region: "p.region_code", Bounds: report.Instants, Href: "/poverty/projects/%d",
-			SQL: `SELECT p.id, p.title, p.id, p.people, p.created_at FROM poverty_projects p
-				WHERE p.created_at >= $1 AND p.created_at < $2 AND %s ORDER BY p.created_at, p.id`},
+		poverty,
+		summing(poverty, "poverty.funds", report.Yuan, "p.funds"),
+		summing(poverty, "poverty.people", report.People, "p.people"),
 	}
+}
+
+// summing is m summing the records' value column instead of counting them:
+// the same records, so a count and its sum always agree.
+func summing(m report.Measure, name string, unit report.Unit, value string) report.Measure {
+	m.Name, m.Unit, m.SQL = name, unit, strings.Replace(m.SQL, ", 0, ", ", "+value+", ", 1)
+	return m
 }

@@ -109,7 +109,7 @@ func (h *Handlers) dashboard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	charts, err := h.Catalog.Charts(r.Context(), h.DB, scope, p, h.Web.Printer(r))
+	charts, err := h.Catalog.Charts(r.Context(), h.DB, scope, p, figs, h.Web.Printer(r))
 	if err != nil {
 		return err
 	}

@@ -179,23 +179,38 @@ func (s *Service) calculate(ctx context.Context, q db.Querier, u *auth.User, in 
 		return nil, err
 	}
 	c := &Calculation{Policy: pol, Applicant: a, Year: on.Year, Quarter: Quarter(on), Item: item, Ref: ref, input: input}
-	if err := q.QueryRowContext(ctx, `SELECT COALESCE(SUM(amount), 0) FROM subsidy_claims WHERE enterprise_id = $1 AND kind = $2 AND item = $3
-		AND year = $4 AND state IN ('approved', 'paid')`, id, string(in.Kind), string(item), on.Year).Scan(&c.Prior); err != nil {
-		return nil, db.Normalize(err)
+	if c.Prior, err = prior(ctx, q, id, in.Kind, item, on.Year, 0); err != nil {
+		return nil, err
 	}
+	c.Result, err = work(pol, in, QuarterStart(c.Year, c.Quarter), c.Prior)
+	return c, err
+}
+
+// prior is what the enterprise was granted for the kind and item in year,
+// leaving out the claim except (0: none).
+func prior(ctx context.Context, q db.Querier, enterpriseID int64, k Kind, item Item, year int, except int64) (money.Fen, error) {
+	var f money.Fen
+	err := q.QueryRowContext(ctx, `SELECT COALESCE(SUM(amount), 0) FROM subsidy_claims WHERE enterprise_id = $1 AND kind = $2 AND item = $3
+		AND year = $4 AND state IN ('approved', 'paid') AND id <> $5`, enterpriseID, string(k), string(item), year, except).Scan(&f)
+	return f, db.Normalize(err)
+}
+
+// work runs the policy's calculator on the claim's input for a batch
+// dated on.
+func work(pol *Policy, in ClaimInput, on calendar.Date, prior money.Fen) (Result, error) {
 	params, err := decodeParams(pol.Kind, pol.Params)
 	if err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	switch p := params.(type) {
 	case *EquipmentParams:
-		c.Result = EquipmentSubsidy(*p, *in.Equipment, c.Prior)
+		return EquipmentSubsidy(*p, *in.Equipment, prior), nil
 	case *PurchaseParams:
-		c.Result = PurchaseSubsidy(*p, *in.Purchase, c.Prior)
+		return PurchaseSubsidy(*p, *in.Purchase, prior), nil
 	case *PatentParams:
-		c.Result = PatentSubsidy(*p, *in.Patent, QuarterStart(on.Year, Quarter(on)), c.Prior)
+		return PatentSubsidy(*p, *in.Patent, on, prior), nil
 	}
-	return c, nil
+	return Result{}, i18n.FieldError("kind", "error.invalid_value")
 }
 
 // Calculate works a claim out without filing it (试算).
@@ -472,21 +487,11 @@ func (s *Service) recalculate(ctx context.Context, tx *db.Tx, u *auth.User, c *C
 		return nil, err
 	}
 	calc := &Calculation{Policy: pol}
-	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(amount), 0) FROM subsidy_claims WHERE enterprise_id = $1 AND kind = $2 AND item = $3
-		AND year = $4 AND state IN ('approved', 'paid') AND id <> $5`, c.EnterpriseID, string(c.Kind), string(c.Item), c.Year, c.ID).Scan(&calc.Prior); err != nil {
-		return nil, db.Normalize(err)
-	}
-	params, err := decodeParams(pol.Kind, pol.Params)
-	if err != nil {
+	if calc.Prior, err = prior(ctx, tx, c.EnterpriseID, c.Kind, c.Item, c.Year, c.ID); err != nil {
 		return nil, err
 	}
-	switch p := params.(type) {
-	case *EquipmentParams:
-		calc.Result = EquipmentSubsidy(*p, *in.Equipment, calc.Prior)
-	case *PurchaseParams:
-		calc.Result = PurchaseSubsidy(*p, *in.Purchase, calc.Prior)
-	case *PatentParams:
-		calc.Result = PatentSubsidy(*p, *in.Patent, QuarterStart(c.Year, c.Quarter), calc.Prior)
+	if calc.Result, err = work(pol, in, QuarterStart(c.Year, c.Quarter), calc.Prior); err != nil {
+		return nil, err
 	}
 	return calc, nil
 }
