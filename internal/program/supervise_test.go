@@ -3,17 +3,6 @@ package program_test
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
-	"net/http"
-	"net/http/cookiejar"
-	"net/http/httptest"
-	"net/url"
-	"path/filepath"
-	"strconv"
-	"strings"
-	"testing"
-
 	"kejiju/internal/audit"
 	"kejiju/internal/auth"
 	"kejiju/internal/calendar"
@@ -22,6 +11,12 @@ import (
 	"kejiju/internal/i18n"
 	"kejiju/internal/program"
 	"kejiju/internal/web"
+	"kejiju/internal/web/webtest"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
 )
 
 func TestSuperviseWarnings(t *testing.T) {
@@ -310,60 +305,18 @@ func TestSupervisionPages(t *testing.T) {
 		s := supervisionData(t, e)
 		e.clock.set(t, "2026-09-01 10:00")
 		for _, u := range []*auth.User{staff, e.users[1], other} {
-			addUser(t, d, u)
+			webtest.AddUser(t, d, u)
 		}
 		lg, _ := audit.New(audit.SM3)
-		mk, err := auth.LoadOrCreateKey(filepath.Join(t.TempDir(), "master.key"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		keys, err := auth.NewKeyring(mk)
-		if err != nil {
-			t.Fatal(err)
-		}
-		as := &auth.Service{DB: d, Audit: lg, Keys: keys, Policy: auth.DefaultPolicy}
 		h := &program.Handlers{Service: e.s}
-		routes := &web.Routes{}
-		h.Routes(routes)
-		srvWeb, err := web.New(web.Config{BureauName: "测试区科技局"}, as, routes, program.Nav(), []web.Templates{program.Templates()},
-			slog.New(slog.NewTextHandler(io.Discard, nil)), func() bool { return true })
-		if err != nil {
-			t.Fatal(err)
+		site := webtest.Serve(t, d, lg, webtest.Area{Routes: []func(*web.Routes){h.Routes}, Nav: program.Nav(),
+			Templates: []web.Templates{program.Templates()}, Keys: []string{"program"}})
+		h.Web = site.Web
+		post := func(c *webtest.Client, path string, v url.Values) int {
+			code, _, _ := c.Post(path, v)
+			return code
 		}
-		h.Web = srvWeb
-		srv := httptest.NewServer(srvWeb)
-		defer srv.Close()
-		login := func(u *auth.User) *http.Client {
-			jar, _ := cookiejar.New(nil)
-			c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-			resp, err := c.PostForm(srv.URL+"/login", url.Values{"username": {u.Username}, "password": {testPassword}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			resp.Body.Close()
-			return c
-		}
-		get := func(c *http.Client, path string) (int, string) {
-			resp, err := c.Get(srv.URL + path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if k := rawKey.FindString(string(b)); k != "" {
-				t.Errorf("GET %s shows the key %s", path, k)
-			}
-			return resp.StatusCode, string(b)
-		}
-		post := func(c *http.Client, path string, v url.Values) int {
-			resp, err := c.PostForm(srv.URL+path, v)
-			if err != nil {
-				t.Fatal(err)
-			}
-			resp.Body.Close()
-			return resp.StatusCode
-		}
-		sc, owner, out := login(staff), login(e.users[1]), login(other)
+		sc, owner, out := site.Login(staff), site.Login(e.users[1]), site.Login(other)
 		b := "/applications/" + strconv.FormatInt(s.b, 10)
 		if code := post(owner, b+"/milestones/0", url.Values{"done_on": {"2026-09-01"}, "note": {"完成"}}); code != http.StatusSeeOther {
 			t.Errorf("owner records: %d", code)
@@ -378,7 +331,7 @@ func TestSupervisionPages(t *testing.T) {
 		if code := post(sc, b+"/inspections", url.Values{"inspected_on": {"2026-08-10"}}); code != http.StatusUnprocessableEntity {
 			t.Errorf("inspection without inspectors: %d", code)
 		}
-		code, page := get(sc, "/supervision")
+		code, page := sc.Get("/supervision")
 		if code != http.StatusOK || !strings.Contains(page, `data-testid="overdue-`+strconv.FormatInt(s.a, 10)+`"`) ||
 			!strings.Contains(page, `data-testid="rect-overdue-`+strconv.FormatInt(s.b, 10)+`"`) ||
 			!strings.Contains(page, `data-testid="ending-`+strconv.FormatInt(s.b, 10)+`"`) ||
@@ -386,22 +339,22 @@ func TestSupervisionPages(t *testing.T) {
 			strings.Index(page, `project-`+strconv.FormatInt(s.a, 10)) > strings.Index(page, `project-`+strconv.FormatInt(s.b, 10)) {
 			t.Errorf("supervision page: %d", code)
 		}
-		code, page = get(sc, b)
+		code, page = sc.Get(b)
 		if code != http.StatusOK || !strings.Contains(page, `data-testid="inspection-form"`) || !strings.Contains(page, "台账不全") ||
 			!strings.Contains(page, `data-testid="close-`) {
 			t.Errorf("application page's section: %d", code)
 		}
-		code, page = get(owner, b)
+		code, page = owner.Get(b)
 		if code != http.StatusOK || strings.Contains(page, `data-testid="inspection-form"`) || !strings.Contains(page, `data-testid="milestone-form-1"`) {
 			t.Errorf("owner's section: %d", code)
 		}
-		if code, _ := get(owner, "/supervision"); code != http.StatusForbidden {
+		if code, _ := owner.Get("/supervision"); code != http.StatusForbidden {
 			t.Errorf("enterprise GET /supervision: %d", code)
 		}
-		if code, page := get(out, "/supervision"); code != http.StatusOK || strings.Contains(page, "data-testid=\"project-") {
+		if code, page := out.Get("/supervision"); code != http.StatusOK || strings.Contains(page, "data-testid=\"project-") {
 			t.Errorf("another district's list: %d", code)
 		}
-		if code, _ := get(out, b); code != http.StatusNotFound {
+		if code, _ := out.Get(b); code != http.StatusNotFound {
 			t.Errorf("another district's staff open B: %d", code)
 		}
 	})

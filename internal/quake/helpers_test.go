@@ -2,10 +2,6 @@ package quake_test
 
 import (
 	"context"
-	"os"
-	"sync"
-	"testing"
-
 	"kejiju/internal/audit"
 	"kejiju/internal/auth"
 	"kejiju/internal/calendar"
@@ -15,6 +11,9 @@ import (
 	"kejiju/internal/i18n"
 	"kejiju/internal/quake"
 	"kejiju/internal/region"
+	"kejiju/internal/web/webtest"
+	"os"
+	"testing"
 )
 
 func TestMain(m *testing.M) {
@@ -62,27 +61,10 @@ func setup(t *testing.T, d *db.DB) *env {
 		t.Fatal(err)
 	}
 	for _, u := range []*auth.User{staff, ranmiao, chahua, viewer, other} {
-		addUser(t, d, u)
+		webtest.AddUser(t, d, u)
 	}
 	ev := &event.Service{DB: d, Audit: lg, Regions: rs}
 	return &env{d: d, events: ev, s: &quake.Service{DB: d, Audit: lg, Regions: rs, Trainings: trainings{ev}}}
-}
-
-const testPassword = "Ceshi#Mima2026"
-
-var passwordHash = sync.OnceValue(func() string { return auth.HashPassword(testPassword) })
-
-func addUser(t *testing.T, d *db.DB, u *auth.User) {
-	t.Helper()
-	if _, err := d.Exec(`INSERT INTO users (id, username, display_name, region_code, password_hash, password_changed_at, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $6, $6)`, u.ID, u.Username, u.DisplayName, u.RegionCode, passwordHash(), d.Now().UTC()); err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range u.Roles {
-		if _, err := d.Exec(`INSERT INTO user_roles (user_id, role) VALUES ($1, $2)`, u.ID, string(r)); err != nil {
-			t.Fatal(err)
-		}
-	}
 }
 
 func day(s string) calendar.Date { return calendar.MustParse(s) }

@@ -3,12 +3,6 @@ package review_test
 import (
 	"context"
 	"fmt"
-	"os"
-	"slices"
-	"sync"
-	"testing"
-	"time"
-
 	"kejiju/internal/audit"
 	"kejiju/internal/auth"
 	"kejiju/internal/db"
@@ -16,6 +10,11 @@ import (
 	"kejiju/internal/i18n"
 	"kejiju/internal/region"
 	"kejiju/internal/review"
+	"kejiju/internal/web/webtest"
+	"os"
+	"slices"
+	"testing"
+	"time"
 )
 
 func TestMain(m *testing.M) {
@@ -66,11 +65,11 @@ func setup(t *testing.T, d *db.DB) *env {
 	}
 	e := &env{d: d, s: &review.Service{DB: d, Audit: lg, Seed: func() (uint64, error) { return 20260305, nil }}, users: map[int64]*auth.User{}}
 	for _, u := range []*auth.User{staff, other, viewer} {
-		addUser(t, d, u)
+		webtest.AddUser(t, d, u)
 	}
 	for i := range 19 {
 		u := expertUser(i + 1)
-		addUser(t, d, u)
+		webtest.AddUser(t, d, u)
 		in := review.ExpertInput{UserID: u.ID, Name: u.DisplayName, Title: "教授", Employer: fmt.Sprintf("第%d研究院", i+1),
 			RegionCode: "340100", Fields: []string{field}, Phone: "1380000" + fmt.Sprintf("%04d", i), Available: true, MaxLoad: 5}
 		if i >= 15 {
@@ -87,21 +86,6 @@ func setup(t *testing.T, d *db.DB) *env {
 	}
 	e.applied = review.Applicant{Key: "project:1", Name: "阜阳金麦乐面业有限公司", Employers: []string{"阜阳金麦乐面业有限公司"}, Field: field}
 	return e
-}
-
-var passwordHash = sync.OnceValue(func() string { return auth.HashPassword("Ceshi#Mima2026") })
-
-func addUser(t *testing.T, d *db.DB, u *auth.User) {
-	t.Helper()
-	if _, err := d.Exec(`INSERT INTO users (id, username, display_name, region_code, password_hash, password_changed_at, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $6, $6)`, u.ID, u.Username, u.DisplayName, u.RegionCode, passwordHash(), d.Now().UTC()); err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range u.Roles {
-		if _, err := d.Exec(`INSERT INTO user_roles (user_id, role) VALUES ($1, $2)`, u.ID, string(r)); err != nil {
-			t.Fatal(err)
-		}
-	}
 }
 
 func count(t *testing.T, d *db.DB, q string, args ...any) int {

@@ -2,10 +2,6 @@ package visit_test
 
 import (
 	"context"
-	"os"
-	"sync"
-	"testing"
-
 	"kejiju/internal/audit"
 	"kejiju/internal/auth"
 	"kejiju/internal/calendar"
@@ -15,6 +11,9 @@ import (
 	"kejiju/internal/i18n"
 	"kejiju/internal/region"
 	"kejiju/internal/visit"
+	"kejiju/internal/web/webtest"
+	"os"
+	"testing"
 )
 
 func TestMain(m *testing.M) {
@@ -100,32 +99,9 @@ func setup(t *testing.T, d *db.DB) *env {
 	}
 	e.company = &auth.User{ID: 6, Username: "jinmaile", DisplayName: "金麦乐", Roles: []auth.Role{auth.Enterprise}, RegionCode: "341203", EnterpriseID: e.e1}
 	for _, u := range []*auth.User{staff, chief, other, viewer, admin, e.company} {
-		addUser(t, d, u)
+		webtest.AddUser(t, d, u)
 	}
 	return e
-}
-
-// testPassword is every test account's password.
-const testPassword = "Ceshi#Mima2026"
-
-var passwordHash = sync.OnceValue(func() string { return auth.HashPassword(testPassword) })
-
-// addUser stores u as an account, with its id and testPassword.
-func addUser(t *testing.T, d *db.DB, u *auth.User) {
-	t.Helper()
-	var ent any
-	if u.EnterpriseID > 0 {
-		ent = u.EnterpriseID
-	}
-	if _, err := d.Exec(`INSERT INTO users (id, username, display_name, region_code, enterprise_id, password_hash, password_changed_at, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7)`, u.ID, u.Username, u.DisplayName, u.RegionCode, ent, passwordHash(), d.Now().UTC()); err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range u.Roles {
-		if _, err := d.Exec(`INSERT INTO user_roles (user_id, role) VALUES ($1, $2)`, u.ID, string(r)); err != nil {
-			t.Fatal(err)
-		}
-	}
 }
 
 func day(s string) calendar.Date { return calendar.MustParse(s) }

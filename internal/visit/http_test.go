@@ -4,125 +4,45 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
-	"net/http"
-	"net/http/cookiejar"
-	"net/http/httptest"
-	"net/url"
-	"path/filepath"
-	"regexp"
-	"strconv"
-	"strings"
-	"testing"
-
-	"kejiju/internal/auth"
 	"kejiju/internal/db"
 	"kejiju/internal/db/dbtest"
 	"kejiju/internal/enterprise"
 	"kejiju/internal/region"
 	"kejiju/internal/visit"
 	"kejiju/internal/web"
+	"kejiju/internal/web/webtest"
 	"kejiju/internal/xlsx"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
 )
 
 // site is the area served as app serves it, with the shell's login.
 type site struct {
 	*env
-	t   *testing.T
-	srv *httptest.Server
+	*webtest.Site
 }
 
 func newSite(t *testing.T, d *db.DB) *site {
 	t.Helper()
 	e := setup(t, d)
-	key, err := auth.LoadOrCreateKey(filepath.Join(t.TempDir(), "master.key"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := auth.NewKeyring(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	as := &auth.Service{DB: d, Audit: e.lg, Keys: keys, Policy: auth.DefaultPolicy}
 	h := &visit.Handlers{Service: e.s, Regions: &region.Store{DB: d, Audit: e.lg}}
-	routes := &web.Routes{}
-	h.Routes(routes)
-	s, err := web.New(web.Config{BureauName: "测试区科技局"}, as, routes, visit.Nav(), []web.Templates{visit.Templates()},
-		slog.New(slog.NewTextHandler(io.Discard, nil)), func() bool { return true })
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.Web = s
-	srv := httptest.NewServer(s)
-	t.Cleanup(srv.Close)
-	return &site{env: e, t: t, srv: srv}
+	ws := webtest.Serve(t, d, e.lg, webtest.Area{Routes: []func(*web.Routes){h.Routes}, Nav: visit.Nav(),
+		Templates: []web.Templates{visit.Templates()}, Keys: []string{"visit"}})
+	h.Web = ws.Web
+	return &site{env: e, Site: ws}
 }
 
-// client returns an HTTP client logged in as u (no redirects followed).
-func (s *site) client(u *auth.User) *http.Client {
-	s.t.Helper()
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := c.PostForm(s.srv.URL+"/login", url.Values{"username": {u.Username}, "password": {testPassword}})
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
-		s.t.Fatalf("login %s: %d to %q", u.Username, resp.StatusCode, resp.Header.Get("Location"))
-	}
-	return c
-}
-
-// rawKey finds a message key printed as itself: a missing translation.
-var rawKey = regexp.MustCompile(`\b(visit|field|nav|error)\.[a-z_]+(\.[a-z_]+)*\b`)
-
-func (s *site) get(c *http.Client, path string) (int, string) {
-	s.t.Helper()
-	resp, err := c.Get(s.srv.URL + path)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	page := readBody(s.t, resp)
-	if strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
-		if k := rawKey.FindString(page); k != "" {
-			s.t.Errorf("GET %s shows the key %s", path, k)
-		}
-	}
-	return resp.StatusCode, page
-}
-
-func (s *site) post(c *http.Client, path string, form url.Values) (int, string, string) {
-	s.t.Helper()
-	resp, err := c.PostForm(s.srv.URL+path, form)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	return resp.StatusCode, resp.Header.Get("Location"), readBody(s.t, resp)
-}
-
-func (s *site) api(c *http.Client, method, path, body string) (int, map[string]any) {
-	s.t.Helper()
-	req, _ := http.NewRequest(method, s.srv.URL+path, strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := c.Do(req)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	out := map[string]any{}
-	json.Unmarshal([]byte(readBody(s.t, resp)), &out)
-	return resp.StatusCode, out
-}
-
-func readBody(t *testing.T, resp *http.Response) string {
+// api calls the JSON API and decodes its answer.
+func api(t *testing.T, c *webtest.Client, method, path, body string) (int, map[string]any) {
 	t.Helper()
-	b, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
+	code, b := c.JSON(method, path, body)
+	out := map[string]any{}
+	json.Unmarshal([]byte(b), &out)
+	return code, out
 }
 
 var idIn = regexp.MustCompile(`/(\d+)$`)
@@ -140,15 +60,15 @@ func idOf(t *testing.T, location string) int64 {
 func TestStaffPages(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d *db.DB) {
 		s := newSite(t, d)
-		c := s.client(staff)
+		c := s.Login(staff)
 		for _, path := range []string{"/visits", "/visits/new", "/needs", "/needs/new", "/needs/batches", "/needs/batches/new", "/matches", "/matches/new"} {
-			if code, page := s.get(c, path); code != 200 || !strings.Contains(page, "企业调研") {
+			if code, page := c.Get(path); code != 200 || !strings.Contains(page, "企业调研") {
 				t.Errorf("GET %s: %d", path, code)
 			}
 		}
 
 		// A refused form names its fields and writes nothing.
-		code, _, page := s.post(c, "/visits", url.Values{"visit_date": {"2026-03-04"}, "enterprise": {"不存在的企业"}})
+		code, _, page := c.Post("/visits", url.Values{"visit_date": {"2026-03-04"}, "enterprise": {"不存在的企业"}})
 		if code != 422 || !strings.Contains(page, `class="field-error"`) || !strings.Contains(page, "未找到该企业") || !strings.Contains(page, "调研主题") {
 			t.Fatalf("bad visit form: %d", code)
 		}
@@ -159,63 +79,63 @@ func TestStaffPages(t *testing.T) {
 		// A Wednesday visit is recorded, with its warning in the page and the list.
 		form := url.Values{"visit_date": {"2026-03-04"}, "enterprise": {"阜阳金麦乐面业有限公司"}, "visit_staff": {fmt.Sprint(staff.ID), fmt.Sprint(chief.ID)},
 			"visit_others": {"市科技局孙科长"}, "visit_topics": {"高企培育政策宣讲"}, "visit_notes": {"企业研发投入逐年增加。\n拟申报高新技术企业。"}}
-		code, loc, _ := s.post(c, "/visits", form)
+		code, loc, _ := c.Post("/visits", form)
 		if code != http.StatusSeeOther {
 			t.Fatalf("visit form: %d", code)
 		}
 		vid := idOf(t, loc)
-		if _, page := s.get(c, loc); !strings.Contains(page, "调研日期不是周四") || !strings.Contains(page, "王局长、张科员、市科技局孙科长") && !strings.Contains(page, "张科员、王局长、市科技局孙科长") {
+		if _, page := c.Get(loc); !strings.Contains(page, "调研日期不是周四") || !strings.Contains(page, "王局长、张科员、市科技局孙科长") && !strings.Contains(page, "张科员、王局长、市科技局孙科长") {
 			t.Errorf("visit page lacks the warning or the staff")
 		}
-		if _, page := s.get(c, "/visits"); !strings.Contains(page, `data-testid="off-day"`) || !strings.Contains(page, "冉庙乡") {
+		if _, page := c.Get("/visits"); !strings.Contains(page, `data-testid="off-day"`) || !strings.Contains(page, "冉庙乡") {
 			t.Errorf("visit list lacks the off-day flag or the township")
 		}
-		if code, page := s.get(c, fmt.Sprintf("/visits/%d/edit", vid)); code != 200 || !strings.Contains(page, "off-day-warning") || !strings.Contains(page, enterpriseCode(1)) {
+		if code, page := c.Get(fmt.Sprintf("/visits/%d/edit", vid)); code != 200 || !strings.Contains(page, "off-day-warning") || !strings.Contains(page, enterpriseCode(1)) {
 			t.Errorf("edit form: %d", code)
 		}
 
 		// A need collected on the visit.
-		if code, page := s.get(c, fmt.Sprintf("/needs/new?visit=%d", vid)); code != 200 || !strings.Contains(page, "本需求收集自") {
+		if code, page := c.Get(fmt.Sprintf("/needs/new?visit=%d", vid)); code != 200 || !strings.Contains(page, "本需求收集自") {
 			t.Errorf("need form from a visit: %d", code)
 		}
-		code, _, page = s.post(c, "/needs", url.Values{"visit_id": {fmt.Sprint(vid)}, "need_category": {"process"}, "need_title": {"全麦粉加工工艺优化"},
+		code, _, page = c.Post("/needs", url.Values{"visit_id": {fmt.Sprint(vid)}, "need_category": {"process"}, "need_title": {"全麦粉加工工艺优化"},
 			"need_description": {"麸皮添加后面团筋力下降"}, "need_budget": {"50"}, "contact_phone": {"123"}})
 		if code != 422 || !strings.Contains(page, "请填写手机号码") {
 			t.Fatalf("bad phone: %d", code)
 		}
-		code, loc, _ = s.post(c, "/needs", url.Values{"visit_id": {fmt.Sprint(vid)}, "need_category": {"process"}, "need_title": {"全麦粉加工工艺优化"},
+		code, loc, _ = c.Post("/needs", url.Values{"visit_id": {fmt.Sprint(vid)}, "need_category": {"process"}, "need_title": {"全麦粉加工工艺优化"},
 			"need_description": {"麸皮添加后面团筋力下降"}, "need_budget": {"50"}})
 		if code != http.StatusSeeOther {
 			t.Fatalf("need form: %d", code)
 		}
 		nid := idOf(t, loc)
-		if _, page := s.get(c, loc); !strings.Contains(page, "已收集") || !strings.Contains(page, "50.00 万元") || !strings.Contains(page, `data-testid="to-matched"`) {
+		if _, page := c.Get(loc); !strings.Contains(page, "已收集") || !strings.Contains(page, "50.00 万元") || !strings.Contains(page, `data-testid="to-matched"`) {
 			t.Errorf("need page")
 		}
 		if n, _ := s.s.Need(context.Background(), staff, nid); n.Budget != 50_0000_00 || n.CollectedOn != day("2026-03-04") || n.ContactName != "刘经理" {
 			t.Errorf("need from the form: %+v", n)
 		}
-		if code, _ := s.get(c, fmt.Sprintf("/needs/%d/edit", nid)); code != 200 {
+		if code, _ := c.Get(fmt.Sprintf("/needs/%d/edit", nid)); code != 200 {
 			t.Errorf("need edit form: %d", code)
 		}
-		code, _, page = s.post(c, fmt.Sprintf("/needs/%d/transition", nid), url.Values{"to": {"closed"}})
+		code, _, page = c.Post(fmt.Sprintf("/needs/%d/transition", nid), url.Values{"to": {"closed"}})
 		if code != 422 || !strings.Contains(page, "须填写事由") {
 			t.Errorf("closing without reason: %d", code)
 		}
 
 		// Forwarded in a batch, with the city's sheet.
-		if _, page := s.get(c, "/needs/batches/new"); !strings.Contains(page, "全麦粉加工工艺优化") {
+		if _, page := c.Get("/needs/batches/new"); !strings.Contains(page, "全麦粉加工工艺优化") {
 			t.Errorf("batch form lacks the collected need")
 		}
-		code, loc, _ = s.post(c, "/needs/batches", url.Values{"batch_number": {"2026-03"}, "batch_sent_on": {"2026-03-10"}, "need_ids": {fmt.Sprint(nid)}})
+		code, loc, _ = c.Post("/needs/batches", url.Values{"batch_number": {"2026-03"}, "batch_sent_on": {"2026-03-10"}, "need_ids": {fmt.Sprint(nid)}})
 		if code != http.StatusSeeOther || !strings.HasPrefix(loc, "/needs?batch=") {
 			t.Fatalf("batch form: %d %q", code, loc)
 		}
 		bid := strings.TrimPrefix(loc, "/needs?batch=")
-		if _, page := s.get(c, loc); !strings.Contains(page, "上报批次2026-03") || !strings.Contains(page, "已上报市局") {
+		if _, page := c.Get(loc); !strings.Contains(page, "上报批次2026-03") || !strings.Contains(page, "已上报市局") {
 			t.Errorf("batch page")
 		}
-		resp, err := c.Get(s.srv.URL + "/needs/batches/" + bid + "/sheet.xlsx")
+		resp, err := c.Client.Get(s.URL + "/needs/batches/" + bid + "/sheet.xlsx")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -231,34 +151,34 @@ func TestStaffPages(t *testing.T) {
 		}
 
 		// Matched through a matchmaking that ticks the box.
-		if code, page := s.get(c, fmt.Sprintf("/matches/new?need=%d", nid)); code != 200 || !strings.Contains(page, `data-testid="mark-matched"`) {
+		if code, page := c.Get(fmt.Sprintf("/matches/new?need=%d", nid)); code != 200 || !strings.Contains(page, `data-testid="mark-matched"`) {
 			t.Errorf("matchmaking form from a need: %d", code)
 		}
-		code, loc, _ = s.post(c, "/matches", url.Values{"enterprise": {enterpriseCode(1)}, "match_need": {fmt.Sprint(nid)}, "match_mark_matched": {"1"},
+		code, loc, _ = c.Post("/matches", url.Values{"enterprise": {enterpriseCode(1)}, "match_need": {fmt.Sprint(nid)}, "match_mark_matched": {"1"},
 			"match_partner": {"江南大学食品学院"}, "match_date": {"2026-04-16"}, "match_kind": {"visit"}, "match_agreement": {"1"},
 			"match_agreement_on": {"2026-04-20"}, "match_agreement_amount": {"30"}})
 		if code != http.StatusSeeOther {
 			t.Fatalf("matchmaking form: %d", code)
 		}
-		if _, page := s.get(c, loc); !strings.Contains(page, "30.00 万元") || !strings.Contains(page, "已对接") {
+		if _, page := c.Get(loc); !strings.Contains(page, "30.00 万元") || !strings.Contains(page, "已对接") {
 			t.Errorf("matchmaking page")
 		}
-		if code, _ := s.get(c, loc+"/edit"); code != 200 {
+		if code, _ := c.Get(loc + "/edit"); code != 200 {
 			t.Errorf("matchmaking edit form: %d", code)
 		}
 
 		// The API: list, an allowed step, a refused one.
-		if code, out := s.api(c, "GET", "/api/v1/needs?status=matched", ""); code != 200 || out["total"].(float64) != 1 {
+		if code, out := api(t, c, "GET", "/api/v1/needs?status=matched", ""); code != 200 || out["total"].(float64) != 1 {
 			t.Errorf("API list: %d %v", code, out)
 		}
-		if code, out := s.api(c, "POST", fmt.Sprintf("/api/v1/needs/%d/transition", nid), `{"to": "solved"}`); code != 200 || out["status"] != "solved" {
+		if code, out := api(t, c, "POST", fmt.Sprintf("/api/v1/needs/%d/transition", nid), `{"to": "solved"}`); code != 200 || out["status"] != "solved" {
 			t.Errorf("API transition: %d %v", code, out)
 		}
-		code, out := s.api(c, "POST", fmt.Sprintf("/api/v1/needs/%d/transition", nid), `{"to": "matched"}`)
+		code, out := api(t, c, "POST", fmt.Sprintf("/api/v1/needs/%d/transition", nid), `{"to": "matched"}`)
 		if msg, _ := out["error"].(map[string]any); code != 409 || msg == nil || !strings.Contains(fmt.Sprint(msg["message"]), "已解决") {
 			t.Errorf("API illegal transition: %d %v", code, out)
 		}
-		if code, _ := s.api(c, "POST", "/api/v1/visits", `{"date": "2026-03-05", "enterprise_id": 999999, "topics": "x"}`); code != 422 {
+		if code, _ := api(t, c, "POST", "/api/v1/visits", `{"date": "2026-03-05", "enterprise_id": 999999, "topics": "x"}`); code != 422 {
 			t.Errorf("API visit to an unknown enterprise: %d", code)
 		}
 	})
@@ -271,47 +191,47 @@ func TestEnterpriseUserAndViewerPages(t *testing.T) {
 		s := newSite(t, d)
 		theirs := s.needOf(t, staff, s.e2, "别家的需求", "2026-03-05")
 		v := s.visitOn(t, staff, s.e1, "2026-03-05")
-		c := s.client(s.company)
-		if code, page := s.get(c, "/needs/new"); code != 200 || strings.Contains(page, `name="enterprise"`) || !strings.Contains(page, "填报技术难题需求") {
+		c := s.Login(s.company)
+		if code, page := c.Get("/needs/new"); code != 200 || strings.Contains(page, `name="enterprise"`) || !strings.Contains(page, "填报技术难题需求") {
 			t.Errorf("enterprise need form: %d", code)
 		}
-		code, loc, _ := s.post(c, "/needs", url.Values{"need_category": {"talent"}, "need_title": {"引进食品工程师"}, "need_description": {"需要2名食品工程专业人才"}})
+		code, loc, _ := c.Post("/needs", url.Values{"need_category": {"talent"}, "need_title": {"引进食品工程师"}, "need_description": {"需要2名食品工程专业人才"}})
 		if code != http.StatusSeeOther {
 			t.Fatalf("enterprise reports a need: %d", code)
 		}
-		if _, page := s.get(c, "/needs"); !strings.Contains(page, "引进食品工程师") || strings.Contains(page, "别家的需求") || !strings.Contains(page, "企业自报") {
+		if _, page := c.Get("/needs"); !strings.Contains(page, "引进食品工程师") || strings.Contains(page, "别家的需求") || !strings.Contains(page, "企业自报") {
 			t.Errorf("enterprise need list")
 		}
-		if _, page := s.get(c, loc); !strings.Contains(page, `data-testid="to-closed"`) || strings.Contains(page, `data-testid="to-matched"`) {
+		if _, page := c.Get(loc); !strings.Contains(page, `data-testid="to-closed"`) || strings.Contains(page, `data-testid="to-matched"`) {
 			t.Errorf("enterprise need page offers the wrong steps")
 		}
-		if code, _ := s.get(c, fmt.Sprintf("/needs/%d", theirs.ID)); code != 404 {
+		if code, _ := c.Get(fmt.Sprintf("/needs/%d", theirs.ID)); code != 404 {
 			t.Errorf("enterprise reads another's need: %d", code)
 		}
 		for _, path := range []string{"/visits/new", "/needs/batches/new", "/matches/new"} {
-			if code, _ := s.get(c, path); code != 403 {
+			if code, _ := c.Get(path); code != 403 {
 				t.Errorf("enterprise GET %s: %d, want 403", path, code)
 			}
 		}
-		if code, page := s.get(c, fmt.Sprintf("/visits/%d", v.ID)); code != 200 || strings.Contains(page, "/edit") {
+		if code, page := c.Get(fmt.Sprintf("/visits/%d", v.ID)); code != 200 || strings.Contains(page, "/edit") {
 			t.Errorf("enterprise reads its visit: %d", code)
 		}
 
 		// The city viewer reads and downloads, and changes nothing.
 		b := s.batch(t, "2026-03", "2026-03-10", theirs)
-		cv := s.client(viewer)
+		cv := s.Login(viewer)
 		for _, path := range []string{"/visits", fmt.Sprintf("/visits/%d", v.ID), "/needs", "/needs/batches", "/matches", fmt.Sprintf("/needs/batches/%d/sheet.xlsx", b.ID)} {
-			if code, _ := s.get(cv, path); code != 200 {
+			if code, _ := cv.Get(path); code != 200 {
 				t.Errorf("viewer GET %s: %d", path, code)
 			}
 		}
-		if _, page := s.get(cv, "/needs"); strings.Contains(page, `data-testid="new-need"`) || strings.Contains(page, `data-testid="new-batch"`) {
+		if _, page := cv.Get("/needs"); strings.Contains(page, `data-testid="new-need"`) || strings.Contains(page, `data-testid="new-batch"`) {
 			t.Errorf("the viewer is offered to write")
 		}
-		if code, _, _ := s.post(cv, "/visits", url.Values{"visit_date": {"2026-03-05"}, "enterprise": {enterpriseCode(1)}, "visit_topics": {"x"}}); code != 403 {
+		if code, _, _ := cv.Post("/visits", url.Values{"visit_date": {"2026-03-05"}, "enterprise": {enterpriseCode(1)}, "visit_topics": {"x"}}); code != 403 {
 			t.Errorf("viewer records a visit: %d", code)
 		}
-		if code, _ := s.api(cv, "POST", fmt.Sprintf("/api/v1/needs/%d/transition", theirs.ID), `{"to": "matched"}`); code != 403 {
+		if code, _ := api(t, cv, "POST", fmt.Sprintf("/api/v1/needs/%d/transition", theirs.ID), `{"to": "matched"}`); code != 403 {
 			t.Errorf("viewer moves a need: %d", code)
 		}
 		if n := count(t, d, `SELECT COUNT(*) FROM visits`); n != 1 {
