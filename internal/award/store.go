@@ -160,17 +160,7 @@ func (s *Service) Rounds(ctx context.Context, u *auth.User, year, lim, off int) 
 	if err != nil {
 		return nil, 0, db.Normalize(err)
 	}
-	defer rows.Close()
-	var out []*Round
-	total := 0
-	for rows.Next() {
-		r, err := scanRound(rows, &total)
-		if err != nil {
-			return nil, 0, db.Normalize(err)
-		}
-		out = append(out, r)
-	}
-	return out, total, db.Normalize(rows.Err())
+	return db.CollectCounted(rows, scanRound)
 }
 
 // CreateRound records a new round. One round a year per district: a
@@ -280,16 +270,11 @@ func votes(ctx context.Context, q db.Querier, id int64) ([]Tally, error) {
 	if err != nil {
 		return nil, db.Normalize(err)
 	}
-	defer rows.Close()
-	var out []Tally
-	for rows.Next() {
+	return db.Collect(rows, func(sc interface{ Scan(...any) error }) (Tally, error) {
 		var t Tally
-		if err := rows.Scan(&t.Level, &t.Yes, &t.No, &t.Abstain); err != nil {
-			return nil, db.Normalize(err)
-		}
-		out = append(out, t)
-	}
-	return out, db.Normalize(rows.Err())
+		err := sc.Scan(&t.Level, &t.Yes, &t.No, &t.Abstain)
+		return t, err
+	})
 }
 
 func objections(ctx context.Context, q db.Querier, id int64) ([]Objection, error) {
@@ -345,17 +330,7 @@ func (s *Service) Nominations(ctx context.Context, u *auth.User, f Filter) ([]*N
 	if err != nil {
 		return nil, 0, db.Normalize(err)
 	}
-	defer rows.Close()
-	var out []*Nomination
-	total := 0
-	for rows.Next() {
-		n, err := scanNom(rows, &total)
-		if err != nil {
-			return nil, 0, db.Normalize(err)
-		}
-		out = append(out, n)
-	}
-	return out, total, db.Normalize(rows.Err())
+	return db.CollectCounted(rows, scanNom)
 }
 
 // owner reports whether u is n's nominator: a user of its enterprise, or

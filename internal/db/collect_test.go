@@ -35,5 +35,15 @@ func TestCollect(t *testing.T) {
 		if got, err := db.Collect(rows, bad); err == nil || got != nil {
 			t.Fatalf("a scan error: %v, %v", got, err)
 		}
+		rows, err = d.QueryContext(ctx, `SELECT n, COUNT(*) OVER () FROM (SELECT 5 AS n UNION ALL SELECT 6 UNION ALL SELECT 7) t ORDER BY n LIMIT 2`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, total, err := db.CollectCounted(rows, func(sc interface{ Scan(...any) error }, extra ...any) (n int64, err error) {
+			return n, sc.Scan(append([]any{&n}, extra...)...)
+		})
+		if err != nil || !slices.Equal(page, []int64{5, 6}) || total != 3 {
+			t.Fatalf("a page: %v of %d, %v", page, total, err)
+		}
 	})
 }

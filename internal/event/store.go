@@ -176,17 +176,7 @@ func (s *Service) Events(ctx context.Context, u *auth.User, f Filter) ([]*Event,
 	if err != nil {
 		return nil, 0, db.Normalize(err)
 	}
-	defer rows.Close()
-	var out []*Event
-	total := 0
-	for rows.Next() {
-		e, err := s.scan(rows, &total)
-		if err != nil {
-			return nil, 0, db.Normalize(err)
-		}
-		out = append(out, e)
-	}
-	return out, total, db.Normalize(rows.Err())
+	return db.CollectCounted(rows, s.scan)
 }
 
 // Summary returns the yearly summary by kind of the events in u's scope
@@ -353,14 +343,9 @@ func (s *Service) QuakeTrainings(ctx context.Context, u *auth.User, year int, re
 	if err != nil {
 		return nil, db.Normalize(err)
 	}
-	defer rows.Close()
-	var out []QuakeTraining
-	for rows.Next() {
+	return db.Collect(rows, func(sc interface{ Scan(...any) error }) (QuakeTraining, error) {
 		var t QuakeTraining
-		if err := rows.Scan(&t.ID, &t.Date, &t.Title, &t.RegionCode, &t.Attended); err != nil {
-			return nil, db.Normalize(err)
-		}
-		out = append(out, t)
-	}
-	return out, db.Normalize(rows.Err())
+		err := sc.Scan(&t.ID, &t.Date, &t.Title, &t.RegionCode, &t.Attended)
+		return t, err
+	})
 }

@@ -393,16 +393,7 @@ func files(ctx context.Context, q db.Querier, applicationID int64) ([]*File, err
 	if err != nil {
 		return nil, db.Normalize(err)
 	}
-	defer rows.Close()
-	var out []*File
-	for rows.Next() {
-		f, err := scanFile(rows)
-		if err != nil {
-			return nil, db.Normalize(err)
-		}
-		out = append(out, f)
-	}
-	return out, db.Normalize(rows.Err())
+	return db.Collect(rows, func(sc interface{ Scan(...any) error }) (*File, error) { return scanFile(sc) })
 }
 
 // fileNames returns the names of the attachments (not deleted) of the

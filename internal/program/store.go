@@ -173,17 +173,7 @@ func (s *Service) Calls(ctx context.Context, u *auth.User, f CallFilter) ([]*Cal
 	if err != nil {
 		return nil, 0, db.Normalize(err)
 	}
-	defer rows.Close()
-	var out []*Call
-	total := 0
-	for rows.Next() {
-		c, err := scanCall(rows, &total)
-		if err != nil {
-			return nil, 0, db.Normalize(err)
-		}
-		out = append(out, c)
-	}
-	return out, total, db.Normalize(rows.Err())
+	return db.CollectCounted(rows, scanCall)
 }
 
 // prepareCall validates in for u, with the region defaulting to u's.
@@ -394,16 +384,11 @@ func installments(ctx context.Context, q db.Querier, id int64) ([]Installment, e
 	if err != nil {
 		return nil, db.Normalize(err)
 	}
-	defer rows.Close()
-	var out []Installment
-	for rows.Next() {
+	return db.Collect(rows, func(sc interface{ Scan(...any) error }) (Installment, error) {
 		var i Installment
-		if err := rows.Scan(&i.Seq, &i.ShareBP, &i.Amount, &i.Due, &i.Status, &i.BankRef, &i.PaidOn); err != nil {
-			return nil, db.Normalize(err)
-		}
-		out = append(out, i)
-	}
-	return out, db.Normalize(rows.Err())
+		err := sc.Scan(&i.Seq, &i.ShareBP, &i.Amount, &i.Due, &i.Status, &i.BankRef, &i.PaidOn)
+		return i, err
+	})
 }
 
 func objections(ctx context.Context, q db.Querier, id int64) ([]Objection, error) {

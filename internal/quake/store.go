@@ -145,17 +145,7 @@ func (s *Service) Assistants(ctx context.Context, u *auth.User, f AssistantFilte
 	if err != nil {
 		return nil, 0, db.Normalize(err)
 	}
-	defer rows.Close()
-	var out []*Assistant
-	total := 0
-	for rows.Next() {
-		a, err := scanAssistant(rows, &total)
-		if err != nil {
-			return nil, 0, db.Normalize(err)
-		}
-		out = append(out, a)
-	}
-	return out, total, db.Normalize(rows.Err())
+	return db.CollectCounted(rows, scanAssistant)
 }
 
 // History returns every term of the township's assistants, newest first.
@@ -445,17 +435,7 @@ func (s *Service) Drills(ctx context.Context, u *auth.User, f DrillFilter) ([]*D
 	if err != nil {
 		return nil, 0, db.Normalize(err)
 	}
-	defer rows.Close()
-	var out []*Drill
-	total := 0
-	for rows.Next() {
-		d, err := s.scanDrill(rows, &total)
-		if err != nil {
-			return nil, 0, db.Normalize(err)
-		}
-		out = append(out, d)
-	}
-	return out, total, db.Normalize(rows.Err())
+	return db.CollectCounted(rows, s.scanDrill)
 }
 
 func drillAudit(d *Drill) map[string]any {
@@ -592,17 +572,7 @@ func (s *Service) Publicities(ctx context.Context, u *auth.User, f PublicityFilt
 	if err != nil {
 		return nil, 0, db.Normalize(err)
 	}
-	defer rows.Close()
-	var out []*Publicity
-	total := 0
-	for rows.Next() {
-		p, err := scanPublicity(rows, &total)
-		if err != nil {
-			return nil, 0, db.Normalize(err)
-		}
-		out = append(out, p)
-	}
-	return out, total, db.Normalize(rows.Err())
+	return db.CollectCounted(rows, scanPublicity)
 }
 
 // CreatePublicity records a distribution of materials.

@@ -669,16 +669,11 @@ func relationsWhere(ctx context.Context, q db.Querier, cond string, args ...any)
 	if err != nil {
 		return nil, db.Normalize(err)
 	}
-	defer rows.Close()
-	var out []Relation
-	for rows.Next() {
+	return db.Collect(rows, func(sc interface{ Scan(...any) error }) (Relation, error) {
 		var r Relation
-		if err := rows.Scan(&r.ID, &r.ExpertID, &r.Kind, &r.Party, &r.Since, &r.Until, &r.Note); err != nil {
-			return nil, db.Normalize(err)
-		}
-		out = append(out, r)
-	}
-	return out, db.Normalize(rows.Err())
+		err := sc.Scan(&r.ID, &r.ExpertID, &r.Kind, &r.Party, &r.Since, &r.Until, &r.Note)
+		return r, err
+	})
 }
 
 // --- Dismissals ---

@@ -97,17 +97,7 @@ func (s *Service) Matches(ctx context.Context, u *auth.User, f MatchFilter) ([]*
 	if err != nil {
 		return nil, 0, db.Normalize(err)
 	}
-	defer rows.Close()
-	var out []*Match
-	total := 0
-	for rows.Next() {
-		m, err := scanMatch(rows, &total)
-		if err != nil {
-			return nil, 0, db.Normalize(err)
-		}
-		out = append(out, m)
-	}
-	return out, total, db.Normalize(rows.Err())
+	return db.CollectCounted(rows, scanMatch)
 }
 
 // matchAudit is what the audit log keeps of a matchmaking.

@@ -112,17 +112,7 @@ func (s *Service) Needs(ctx context.Context, u *auth.User, f NeedFilter) ([]*Nee
 	if err != nil {
 		return nil, 0, db.Normalize(err)
 	}
-	defer rows.Close()
-	var out []*Need
-	total := 0
-	for rows.Next() {
-		n, err := scanNeed(rows, &total)
-		if err != nil {
-			return nil, 0, db.Normalize(err)
-		}
-		out = append(out, n)
-	}
-	return out, total, db.Normalize(rows.Err())
+	return db.CollectCounted(rows, scanNeed)
 }
 
 // History returns the status changes of a need, oldest first.
@@ -420,17 +410,7 @@ func (s *Service) Batches(ctx context.Context, u *auth.User, lim, off int) ([]*B
 	if err != nil {
 		return nil, 0, db.Normalize(err)
 	}
-	defer rows.Close()
-	var out []*Batch
-	total := 0
-	for rows.Next() {
-		b, err := scanBatch(rows, &total)
-		if err != nil {
-			return nil, 0, db.Normalize(err)
-		}
-		out = append(out, b)
-	}
-	return out, total, db.Normalize(rows.Err())
+	return db.CollectCounted(rows, scanBatch)
 }
 
 // BatchNeeds returns the needs a batch forwarded, in the batch's order,

@@ -139,16 +139,11 @@ func (s *Service) Colleagues(ctx context.Context, u *auth.User) ([]Person, error
 	if err != nil {
 		return nil, db.Normalize(err)
 	}
-	defer rows.Close()
-	var out []Person
-	for rows.Next() {
+	return db.Collect(rows, func(sc interface{ Scan(...any) error }) (Person, error) {
 		var p Person
-		if err := rows.Scan(&p.UserID, &p.Name); err != nil {
-			return nil, db.Normalize(err)
-		}
-		out = append(out, p)
-	}
-	return out, db.Normalize(rows.Err())
+		err := sc.Scan(&p.UserID, &p.Name)
+		return p, err
+	})
 }
 
 // staff turns a visit's staff ids and other names into its people: the
