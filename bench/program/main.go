@@ -23,9 +23,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -34,9 +31,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"runtime"
@@ -47,6 +42,7 @@ import (
 	"syscall"
 	"time"
 
+	"kejiju/bench/internal/kit"
 	"kejiju/internal/app"
 	"kejiju/internal/auth"
 	"kejiju/internal/enterprise"
@@ -176,7 +172,7 @@ func burst(ctx context.Context, base string, shots []shot) ([]answer, time.Durat
 // result is one engine's run.
 type result struct {
 	engine                  string
-	loadBefore, loadAfter   string
+	loadBefore              string
 	submit, health          stats
 	submitted, history      int
 	lost, duplicated, keys  int
@@ -186,42 +182,16 @@ type result struct {
 }
 
 func run(ctx context.Context, o options) error {
-	r := &result{engine: "SQLite", loadBefore: loadavg()}
-	tmp, err := os.MkdirTemp("", "kejiju-bench-program-")
+	r := &result{engine: "SQLite", loadBefore: kit.LoadAvg()}
+	sc, err := kit.NewScratch(ctx, o.dbURL, "program")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
-	cfg := app.Config{DataDir: tmp, BureauName: "压测科技局"}
+	defer sc.Drop()
+	r.engine = sc.Engine
+	cfg := app.Config{DataDir: sc.Dir, BureauName: "压测科技局"}
 	if o.dbURL != "" {
-		if !strings.HasPrefix(o.dbURL, "postgres://") && !strings.HasPrefix(o.dbURL, "postgresql://") {
-			return errors.New("-db must be a postgres:// URL")
-		}
-		r.engine = "PostgreSQL"
-		admin, err := sql.Open("pgx", o.dbURL)
-		if err != nil {
-			return err
-		}
-		defer admin.Close()
-		var b [4]byte
-		rand.Read(b[:])
-		name := "kejiju_bench_prog_" + hex.EncodeToString(b[:])
-		if _, err := admin.ExecContext(ctx, `CREATE DATABASE `+name+` TEMPLATE template0 ENCODING 'UTF8'`); err != nil {
-			return fmt.Errorf("create database: %w", err)
-		}
-		defer func() {
-			c, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-			defer cancel()
-			if _, err := admin.ExecContext(c, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`); err != nil {
-				logf("could not drop database %s: %v", name, err)
-			}
-		}()
-		u, err := url.Parse(o.dbURL)
-		if err != nil {
-			return err
-		}
-		u.Path, u.RawPath = "/"+name, ""
-		cfg.DBURL = u.String()
+		cfg.DBURL = sc.DSN
 	}
 
 	a, err := app.Open(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
@@ -365,7 +335,6 @@ func run(ctx context.Context, o options) error {
 	r.duplicated = q(`SELECT COALESCE(SUM(c - 1), 0) FROM (SELECT COUNT(*) AS c FROM workflow_history h JOIN program_applications p ON p.id = h.object_id
 		WHERE p.call_id = $1 AND h.action = 'submit' GROUP BY h.object_id HAVING COUNT(*) > 1) x`, call.ID)
 	r.keys = q(`SELECT COUNT(*) FROM idempotency_keys WHERE key LIKE 'program.submit:%'`)
-	r.loadAfter = loadavg()
 
 	table := report(o, r)
 	fmt.Print(table)
@@ -481,40 +450,6 @@ func report(o options, r *result) string {
 	return b.String()
 }
 
-func loadavg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "?"
-	}
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return "?"
-	}
-	return strings.Join(f[:3], " ")
-}
-
-func memGB() string {
-	b, err := os.ReadFile("/proc/meminfo")
-	if err != nil {
-		return "?"
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(line); len(f) >= 2 && f[0] == "MemTotal:" {
-			kb, _ := strconv.ParseFloat(f[1], 64)
-			return strconv.FormatFloat(kb/1024/1024, 'f', 1, 64) + " GB"
-		}
-	}
-	return "?"
-}
-
-func goVersion() string {
-	out, err := exec.Command("go", "version").Output()
-	if err != nil {
-		return runtime.Version()
-	}
-	return strings.TrimSpace(string(out))
-}
-
 // writeMD replaces (or adds) the engine's section of o.md.
 func writeMD(o options, r *result, table string) error {
 	cmd := "go run ./bench/program"
@@ -523,8 +458,7 @@ func writeMD(o options, r *result, table string) error {
 	}
 	var sec strings.Builder
 	fmt.Fprintf(&sec, "## %s\n\n", r.engine)
-	fmt.Fprintf(&sec, "%s · %d CPUs (nproc) · %s RAM · %s · load average before %s, after %s\n\n",
-		time.Now().UTC().Format("2006-01-02 15:04 UTC"), runtime.NumCPU(), memGB(), goVersion(), r.loadBefore, r.loadAfter)
+	fmt.Fprintf(&sec, "%s (at the end; at the start %s)\n\n", kit.Machine(), r.loadBefore)
 	fmt.Fprintf(&sec, "```sh\n%s\n```\n%s\n", cmd, table)
 	head := "# Programme bench: the deadline burst\n\n" +
 		"`bench/program` (issue: \"500 concurrent submissions at a deadline: time, and 0 lost or duplicated, beside /healthz under the same load\").\n" +

@@ -25,17 +25,11 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
-	"errors"
 	"flag"
 	"fmt"
 	"maps"
-	"net/url"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -43,6 +37,7 @@ import (
 	"syscall"
 	"time"
 
+	"kejiju/bench/internal/kit"
 	"kejiju/internal/audit"
 	"kejiju/internal/auth"
 	"kejiju/internal/db"
@@ -166,11 +161,17 @@ func timePure(ctx context.Context, o options, data reviewtest.Data) (stats, []in
 
 // timeStored loads the registry into a fresh database and times DrawFor.
 func timeStored(ctx context.Context, o options, data reviewtest.Data) (string, stats, error) {
-	d, engine, cleanup, err := openDB(ctx, o.dbURL)
+	sc, err := kit.NewScratch(ctx, o.dbURL, "review")
 	if err != nil {
 		return "", stats{}, err
 	}
-	defer cleanup()
+	defer sc.Drop()
+	engine := sc.Engine
+	d, err := sc.Open(ctx)
+	if err != nil {
+		return "", stats{}, err
+	}
+	defer d.Close()
 	if _, err := d.Migrate(ctx); err != nil {
 		return "", stats{}, err
 	}
@@ -267,50 +268,4 @@ func load(ctx context.Context, d *db.DB, staff *auth.User, data reviewtest.Data)
 		}
 		return nil
 	})
-}
-
-// openDB opens a fresh database: an SQLite file in a temp dir, or a new
-// PostgreSQL database on the server of dsn. cleanup closes and removes it.
-func openDB(ctx context.Context, dsn string) (*db.DB, string, func(), error) {
-	if dsn == "" {
-		dir, err := os.MkdirTemp("", "kejiju-bench-review-")
-		if err != nil {
-			return nil, "", nil, err
-		}
-		d, err := db.Open(ctx, filepath.Join(dir, "bench.db"))
-		if err != nil {
-			os.RemoveAll(dir)
-			return nil, "", nil, err
-		}
-		return d, "SQLite", func() { d.Close(); os.RemoveAll(dir) }, nil
-	}
-	admin, err := sql.Open("pgx", dsn)
-	if err != nil {
-		return nil, "", nil, err
-	}
-	b := make([]byte, 6)
-	rand.Read(b)
-	name := "kejiju_bench_review_" + hex.EncodeToString(b)
-	if _, err := admin.ExecContext(ctx, `CREATE DATABASE `+name+` TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'`); err != nil {
-		admin.Close()
-		return nil, "", nil, err
-	}
-	drop := func() {
-		if _, err := admin.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`); err != nil {
-			logf("could not drop database %s: %v", name, err)
-		}
-		admin.Close()
-	}
-	u, err := url.Parse(dsn)
-	if err != nil {
-		drop()
-		return nil, "", nil, err
-	}
-	u.Path = "/" + name
-	d, err := db.Open(ctx, u.String())
-	if err != nil {
-		drop()
-		return nil, "", nil, errors.Join(err, fmt.Errorf("open %s", db.Redact(u.String())))
-	}
-	return d, "PostgreSQL", func() { d.Close(); drop() }, nil
 }

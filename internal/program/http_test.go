@@ -4,6 +4,12 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
 	"kejiju/internal/audit"
 	"kejiju/internal/auth"
 	"kejiju/internal/db"
@@ -11,11 +17,6 @@ import (
 	"kejiju/internal/program"
 	"kejiju/internal/web"
 	"kejiju/internal/web/webtest"
-	"net/http"
-	"net/url"
-	"strconv"
-	"strings"
-	"testing"
 )
 
 // TestPagesAndAPI serves the area as app does and walks the pages and the

@@ -3,6 +3,12 @@ package program_test
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
 	"kejiju/internal/audit"
 	"kejiju/internal/auth"
 	"kejiju/internal/calendar"
@@ -12,11 +18,6 @@ import (
 	"kejiju/internal/program"
 	"kejiju/internal/web"
 	"kejiju/internal/web/webtest"
-	"net/http"
-	"net/url"
-	"strconv"
-	"strings"
-	"testing"
 )
 
 func TestSuperviseWarnings(t *testing.T) {

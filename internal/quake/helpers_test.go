@@ -2,6 +2,9 @@ package quake_test
 
 import (
 	"context"
+	"os"
+	"testing"
+
 	"kejiju/internal/audit"
 	"kejiju/internal/auth"
 	"kejiju/internal/calendar"
@@ -12,8 +15,6 @@ import (
 	"kejiju/internal/quake"
 	"kejiju/internal/region"
 	"kejiju/internal/web/webtest"
-	"os"
-	"testing"
 )
 
 func TestMain(m *testing.M) {

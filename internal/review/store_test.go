@@ -3,6 +3,11 @@ package review_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"slices"
+	"testing"
+	"time"
+
 	"kejiju/internal/audit"
 	"kejiju/internal/auth"
 	"kejiju/internal/db"
@@ -11,10 +16,6 @@ import (
 	"kejiju/internal/region"
 	"kejiju/internal/review"
 	"kejiju/internal/web/webtest"
-	"os"
-	"slices"
-	"testing"
-	"time"
 )
 
 func TestMain(m *testing.M) {

@@ -2,6 +2,9 @@ package visit_test
 
 import (
 	"context"
+	"os"
+	"testing"
+
 	"kejiju/internal/audit"
 	"kejiju/internal/auth"
 	"kejiju/internal/calendar"
@@ -12,8 +15,6 @@ import (
 	"kejiju/internal/region"
 	"kejiju/internal/visit"
 	"kejiju/internal/web/webtest"
-	"os"
-	"testing"
 )
 
 func TestMain(m *testing.M) {

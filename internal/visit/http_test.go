@@ -4,6 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
 	"kejiju/internal/db"
 	"kejiju/internal/db/dbtest"
 	"kejiju/internal/enterprise"
@@ -12,12 +19,6 @@ import (
 	"kejiju/internal/web"
 	"kejiju/internal/web/webtest"
 	"kejiju/internal/xlsx"
-	"net/http"
-	"net/url"
-	"regexp"
-	"strconv"
-	"strings"
-	"testing"
 )
 
 // site is the area served as app serves it, with the shell's login.
