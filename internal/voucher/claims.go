@@ -81,14 +81,10 @@ func scanClaim(sc interface{ Scan(...any) error }) (*Claim, error) {
 	return c, nil
 }
 
-func claimScope(u *auth.User, q *db.Where) {
-	q.AddNumbered(u.Scope().Where(auth.Columns{Region: "v.region_code", Enterprise: "v.enterprise_id"}, &q.Args))
-}
-
 func (s *Service) getClaim(ctx context.Context, dq db.Querier, u *auth.User, id int64) (*Claim, error) {
 	q := &db.Where{}
 	q.Add("c.id = ?", id)
-	claimScope(u, q)
+	voucherScope(u, q) // a claim is seen with its voucher
 	c, err := scanClaim(dq.QueryRowContext(ctx, `SELECT `+claimColumns+claimFrom+` WHERE `+q.SQL(), q.Args...))
 	if db.IsNoRows(err) {
 		return nil, notFound()
@@ -113,7 +109,7 @@ type ClaimFilter struct {
 // oldest first, and how many there are.
 func (s *Service) Claims(ctx context.Context, u *auth.User, f ClaimFilter) ([]*Claim, int, error) {
 	q := &db.Where{}
-	claimScope(u, q)
+	voucherScope(u, q) // a claim is seen with its voucher
 	if f.VoucherID > 0 {
 		q.Add("c.voucher_id = ?", f.VoucherID)
 	}

@@ -68,8 +68,9 @@ func scanVoucher(sc interface{ Scan(...any) error }) (*Voucher, error) {
 	return v, nil
 }
 
-// voucherScope: an enterprise user sees its own vouchers only; staff and
-// finance those of their regions.
+// voucherScope: an enterprise user sees its own vouchers (and their
+// claims) only; staff and finance those of their regions. Queries name the
+// voucher v.
 func voucherScope(u *auth.User, q *db.Where) {
 	q.AddNumbered(u.Scope().Where(auth.Columns{Region: "v.region_code", Enterprise: "v.enterprise_id"}, &q.Args))
 }
