@@ -159,17 +159,20 @@ func (d *returnPage) CellLink(row Row, col int) string {
 	return "/reports/returns/" + d.Return.Code + "/" + d.Shown.Region + "/records/" + url.PathEscape(d.Shown.Columns[col].Name) + "?" + q.Encode()
 }
 
-// LiveCell is the live figure of the shown row's cell, and whether it
-// differs from the shown one.
-func (d *returnPage) LiveCell(row Row, col int) (Cell, bool) {
+// LiveCell is the live figure of the shown row's cell when the return is
+// locked and the records now say otherwise; nil when they agree.
+func (d *returnPage) LiveCell(row Row, col int) *Cell {
 	if d.Live == nil || d.Lock == nil {
-		return Cell{}, false
+		return nil
 	}
-	lr := d.Live.Row(row.Kind, row.Region)
-	if lr == nil {
-		return Cell{}, row.Cells[col].Count != 0
+	live := Cell{}
+	if lr := d.Live.Row(row.Kind, row.Region); lr != nil {
+		live = lr.Cells[col]
 	}
-	return lr.Cells[col], lr.Cells[col] != row.Cells[col]
+	if live == row.Cells[col] {
+		return nil
+	}
+	return &live
 }
 
 func (h *ReturnHandlers) returnData(r *http.Request) (*returnPage, error) {
