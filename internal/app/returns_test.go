@@ -22,6 +22,7 @@ import (
 	"kejiju/internal/region"
 	"kejiju/internal/report"
 	"kejiju/internal/xlsx"
+	"kejiju/internal/xlsx/xlsxtest"
 )
 
 // returnJSON is GET /api/v1/returns/{code}/{region}.
@@ -344,6 +345,18 @@ func checkForm(t *testing.T, wb []byte, visits map[string]string) {
 		if got[k] != v {
 			t.Errorf("Excel: %s visits %q, want %q (%v)", k, got[k], v, got)
 		}
+	}
+	// And in a real spreadsheet program: the title, then the total row.
+	rows := xlsxtest.Open(t, wb)
+	if len(rows) < 4 || !strings.HasPrefix(rows[0][0], "科技工作统计月报") || rows[2][0] != "地区" {
+		t.Errorf("LibreOffice reads %q", rows)
+	}
+	found := false
+	for _, r := range rows {
+		found = found || len(r) > 4 && r[0] == "合计" && r[4] == visits["合计"]
+	}
+	if !found {
+		t.Errorf("LibreOffice finds no total row with visits %s: %q", visits["合计"], rows)
 	}
 	for _, want := range []string{"填报单位：颍东区", "报告期：2026年3月（2026年3月1日至2026年3月31日）", "制表日期：", "金额单位：元", "科技工作统计月报"} {
 		if !strings.Contains(sharedStrings(t, wb), want) {
