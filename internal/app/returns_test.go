@@ -17,6 +17,7 @@ import (
 
 	"kejiju/internal/app"
 	"kejiju/internal/auth"
+	"kejiju/internal/calendar"
 	"kejiju/internal/db"
 	"kejiju/internal/db/dbtest"
 	"kejiju/internal/region"
@@ -179,6 +180,40 @@ func TestStatisticalReturns(t *testing.T) {
 		checkCells(t, "阜阳 KJ03", r.Figures, tree.Children("341200"), map[string]map[string]int64{
 			"region:341203": {"quake.drills": 2, "quake.drilled": 500}, "region:341202": {"quake.drills": 1, "quake.drilled": 120},
 			"total:341200": {"quake.drills": 3, "quake.drilled": 620}})
+		// A return's total is the dashboard's figure, and each row what the
+		// measure lists in that region alone, for every measure.
+		viewerUser, err := e.app.Auth.UserByName(ctx, "viewer")
+		if err != nil {
+			t.Fatal(err)
+		}
+		march := report.Period{From: calendar.MustParse("2026-03-01"), To: calendar.MustParse("2026-03-31")}
+		figs, err := e.app.Figures.Figures(ctx, d, viewerUser.Scope(), march)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range figs {
+			if f.Name == "visits" && f.Value != 7 {
+				t.Errorf("dashboard visits %d, want 7 as in the return", f.Value)
+			}
+		}
+		for _, m := range e.app.Figures.Measures() {
+			byChild, rest, all, err := report.Split(ctx, d, m, march, "341200", tree.Children("341200"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, c := range tree.Children("341200") {
+				want, err := m.Records(ctx, d, auth.Scope{Regions: []string{c.Code}}, march)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(want) != len(byChild[i]) || m.Value(want) != m.Value(byChild[i]) {
+					t.Errorf("%s in %s: split %d records, the measure lists %d", m.Name, c.Code, len(byChild[i]), len(want))
+				}
+			}
+			if len(rest) != 0 || (m.Name == "visits") != (len(all) == 7) {
+				t.Errorf("%s: %d left over, %d in all", m.Name, len(rest), len(all))
+			}
+		}
 		// The other district's staff see their own district only.
 		if code := getJSON(t, e, "/api/v1/returns/KJ01/341202?period=2026-M03", other, &r); code != 200 {
 			t.Fatalf("other district: %d", code)

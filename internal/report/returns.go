@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"kejiju/internal/auth"
@@ -313,22 +315,13 @@ func (rs *Returns) fillPeriod(ctx context.Context, q db.Querier, ret *Return, p 
 			return nil, err
 		}
 		f.Columns = append(f.Columns, Column{Name: m.Name, Unit: m.Unit})
-		all, err := m.Records(ctx, q, auth.Scope{Regions: []string{reg.Code}}, p)
+		byChild, left, all, err := Split(ctx, q, m, p, reg.Code, children)
 		if err != nil {
 			return nil, err
 		}
-		seen := map[int64]bool{}
-		for i, c := range children {
-			recs, err := m.Records(ctx, q, auth.Scope{Regions: []string{c.Code}}, p)
-			if err != nil {
-				return nil, err
-			}
-			for _, r := range recs {
-				seen[r.ID] = true
-			}
+		for i, recs := range byChild {
 			rows[i].Cells = append(rows[i].Cells, Cell{Value: m.Value(recs), Count: len(recs)})
 		}
-		left := Unassigned(all, seen)
 		rest.Cells = append(rest.Cells, Cell{Value: m.Value(left), Count: len(left)})
 		total.Cells = append(total.Cells, Cell{Value: m.Value(all), Count: len(all)})
 	}
@@ -342,33 +335,54 @@ func (rs *Returns) fillPeriod(ctx context.Context, q db.Querier, ret *Return, p 
 	return f, nil
 }
 
-// Unassigned is the records of all that are not in seen (by id).
-func Unassigned(all []Record, seen map[int64]bool) []Record {
-	var out []Record
-	for _, r := range all {
-		if !seen[r.ID] {
-			out = append(out, r)
-		}
+// Split lists what m counts in p in reg — all — and divides it among
+// reg's children (byChild, in their order) and the rest, under none of them
+// (a 本级 row). One query: the measure's records with their region, each
+// put under the child whose scope allows it (Scope.Allows agrees with
+// Scope.Where), so a row counts what the child's own reader would see.
+func Split(ctx context.Context, q db.Querier, m *Measure, p Period, reg string, children []region.Region) (byChild [][]Record, rest, all []Record, err error) {
+	body, ok := strings.CutPrefix(strings.TrimSpace(m.SQL), "SELECT ")
+	if !ok {
+		return nil, nil, nil, fmt.Errorf("report: %s: the query does not start with SELECT", m.Name)
 	}
-	return out
-}
-
-// RestRecords lists what m counts in p in reg but under none of its
-// children: the records of a 本级 row.
-func RestRecords(ctx context.Context, q db.Querier, m *Measure, p Period, reg string, children []region.Region) ([]Record, error) {
-	all, err := m.Records(ctx, q, auth.Scope{Regions: []string{reg}}, p)
+	from, to := m.Bounds(p)
+	args := []any{from, to}
+	cond := auth.Scope{Regions: []string{reg}}.Where(auth.Columns{Region: m.Region}, &args)
+	rows, err := q.QueryContext(ctx, fmt.Sprintf("SELECT "+m.Region+", "+body, cond), args...)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, db.Normalize(fmt.Errorf("report: %s by region: %w", m.Name, err))
 	}
-	seen := map[int64]bool{}
-	for _, c := range children {
-		recs, err := m.Records(ctx, q, auth.Scope{Regions: []string{c.Code}}, p)
-		if err != nil {
-			return nil, err
+	type placed struct {
+		Record
+		region string
+	}
+	recs, err := db.Collect(rows, func(sc interface{ Scan(...any) error }) (placed, error) {
+		var r placed
+		var link int64
+		var on any
+		if err := sc.Scan(&r.region, &r.ID, &r.Label, &link, &r.Value, &on); err != nil {
+			return r, err
 		}
-		for _, r := range recs {
-			seen[r.ID] = true
+		r.On = dayOf(on)
+		r.Href = fmt.Sprintf(m.Href, link)
+		return r, nil
+	})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	scopes := make([]auth.Scope, len(children))
+	for i, c := range children {
+		scopes[i] = auth.Scope{Regions: []string{c.Code}}
+	}
+	byChild = make([][]Record, len(children))
+	for _, r := range recs {
+		all = append(all, r.Record)
+		i := slices.IndexFunc(scopes, func(s auth.Scope) bool { return s.Allows(r.region, 0) })
+		if i < 0 {
+			rest = append(rest, r.Record)
+		} else {
+			byChild[i] = append(byChild[i], r.Record)
 		}
 	}
-	return Unassigned(all, seen), nil
+	return byChild, rest, all, nil
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 
 	"kejiju/internal/auth"
@@ -272,24 +273,20 @@ func (h *ReturnHandlers) cellRecords(r *http.Request, p Period) (*figurePage, er
 	if err != nil {
 		return nil, err
 	}
-	var rs []Record
-	switch row := r.FormValue("row"); row {
-	case "":
-		rs, err = m.Records(r.Context(), h.DB, auth.Scope{Regions: []string{reg.Code}}, p)
-	case RowRest:
-		rs, err = RestRecords(r.Context(), h.DB, m, p, reg.Code, children)
-	default:
-		found := false
-		for _, c := range children {
-			found = found || c.Code == row
-		}
-		if !found {
-			return nil, i18n.E(i18n.NotFound, "error.not_found")
-		}
-		rs, err = m.Records(r.Context(), h.DB, auth.Scope{Regions: []string{row}}, p)
+	row := r.FormValue("row")
+	child := slices.IndexFunc(children, func(c region.Region) bool { return c.Code == row })
+	if row != "" && row != RowRest && child < 0 {
+		return nil, i18n.E(i18n.NotFound, "error.not_found")
 	}
+	byChild, rest, rs, err := Split(r.Context(), h.DB, m, p, reg.Code, children)
 	if err != nil {
 		return nil, err
+	}
+	switch {
+	case row == RowRest:
+		rs = rest
+	case child >= 0:
+		rs = byChild[child]
 	}
 	return &figurePage{Period: p, Measure: m, Records: rs, Figure: Figure{Name: m.Name, Unit: m.Unit, Value: m.Value(rs), Count: len(rs)}}, nil
 }
