@@ -213,6 +213,20 @@ func TestStatisticalReturns(t *testing.T) {
 			if len(rest) != 0 || (m.Name == "visits") != (len(all) == 7) {
 				t.Errorf("%s: %d left over, %d in all", m.Name, len(rest), len(all))
 			}
+			// The figures a return shows, grouped by region in SQL, are
+			// those of the records.
+			counts, restN, allN, err := report.SplitCounts(ctx, d, m, march, "341200", tree.Children("341200"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if allN.Count != len(all) || allN.Value != m.Value(all) || restN.Count != 0 {
+				t.Errorf("%s: counted %+v, listed %d worth %d", m.Name, allN, len(all), m.Value(all))
+			}
+			for i := range counts {
+				if counts[i].Count != len(byChild[i]) || counts[i].Value != m.Value(byChild[i]) {
+					t.Errorf("%s child %d: counted %+v, listed %d", m.Name, i, counts[i], len(byChild[i]))
+				}
+			}
 		}
 		// The other district's staff see their own district only.
 		if code := getJSON(t, e, "/api/v1/returns/KJ01/341202?period=2026-M03", other, &r); code != 200 {

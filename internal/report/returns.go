@@ -288,10 +288,11 @@ func RegionScope(reader auth.Scope, code string) (auth.Scope, error) {
 	return auth.Scope{Regions: []string{code}, ReadOnly: reader.ReadOnly}, nil
 }
 
-// Fill counts ret for rp in reg: for each column, the records in each
-// child region, those in reg under no child (a 本级 row, shown when it has
-// any), and the total of reg — which is therefore exactly the sum of the
-// rows. The caller has checked that the reader may see reg.
+// Fill counts ret for rp in reg: for each column, the figure of each
+// child region, of the records in reg under no child (a 本级 row, shown
+// when it has any), and of reg in all — which is therefore exactly the sum
+// of the rows. One grouped query per column (SplitCounts). The caller has
+// checked that the reader may see reg.
 func (rs *Returns) Fill(ctx context.Context, q db.Querier, ret *Return, rp ReportPeriod, reg region.Region, children []region.Region, now time.Time) (*Filled, error) {
 	f, err := rs.fillPeriod(ctx, q, ret, rp.Period(), reg, children, now)
 	if f != nil {
@@ -315,15 +316,15 @@ func (rs *Returns) fillPeriod(ctx context.Context, q db.Querier, ret *Return, p 
 			return nil, err
 		}
 		f.Columns = append(f.Columns, Column{Name: m.Name, Unit: m.Unit})
-		byChild, left, all, err := Split(ctx, q, m, p, reg.Code, children)
+		byChild, left, all, err := SplitCounts(ctx, q, m, p, reg.Code, children)
 		if err != nil {
 			return nil, err
 		}
-		for i, recs := range byChild {
-			rows[i].Cells = append(rows[i].Cells, Cell{Value: m.Value(recs), Count: len(recs)})
+		for i, c := range byChild {
+			rows[i].Cells = append(rows[i].Cells, c)
 		}
-		rest.Cells = append(rest.Cells, Cell{Value: m.Value(left), Count: len(left)})
-		total.Cells = append(total.Cells, Cell{Value: m.Value(all), Count: len(all)})
+		rest.Cells = append(rest.Cells, left)
+		total.Cells = append(total.Cells, all)
 	}
 	for _, c := range rest.Cells {
 		if c.Count > 0 {
@@ -335,20 +336,89 @@ func (rs *Returns) fillPeriod(ctx context.Context, q db.Querier, ret *Return, p 
 	return f, nil
 }
 
+// regional is m's query with the record's region as a first column, for
+// reg's scope, and its parameters.
+func regional(m *Measure, p Period, reg string) (string, []any, error) {
+	body, ok := strings.CutPrefix(strings.TrimSpace(m.SQL), "SELECT ")
+	if !ok {
+		return "", nil, fmt.Errorf("report: %s: the query does not start with SELECT", m.Name)
+	}
+	from, to := m.Bounds(p)
+	args := []any{from, to}
+	cond := auth.Scope{Regions: []string{reg}}.Where(auth.Columns{Region: m.Region}, &args)
+	return fmt.Sprintf("SELECT "+m.Region+", "+body, cond), args, nil
+}
+
+// childScopes are the scopes of each child alone.
+func childScopes(children []region.Region) []auth.Scope {
+	out := make([]auth.Scope, len(children))
+	for i, c := range children {
+		out[i] = auth.Scope{Regions: []string{c.Code}}
+	}
+	return out
+}
+
+// SplitCounts is Split's figures without the records: the measure's
+// query grouped by region (one row per region code, not per record), each
+// region then put under its child. The figures are those of Split.
+func SplitCounts(ctx context.Context, q db.Querier, m *Measure, p Period, reg string, children []region.Region) (byChild []Cell, rest, all Cell, err error) {
+	inner, args, err := regional(m, p, reg)
+	if err != nil {
+		return nil, rest, all, err
+	}
+	// The order of the records does not change their count: a trailing
+	// ORDER BY (after the last parenthesis) is dropped.
+	if i := strings.LastIndex(inner, " ORDER BY "); i > strings.LastIndex(inner, ")") {
+		inner = inner[:i]
+	}
+	rows, err := q.QueryContext(ctx, `WITH records (region, id, label, link, value, day) AS (`+inner+`)
+		SELECT region, COUNT(*), CAST(COALESCE(SUM(value), 0) AS BIGINT) FROM records GROUP BY region`, args...)
+	if err != nil {
+		return nil, rest, all, db.Normalize(fmt.Errorf("report: %s by region: %w", m.Name, err))
+	}
+	type group struct {
+		region       string
+		count, total int64
+	}
+	groups, err := db.Collect(rows, func(sc interface{ Scan(...any) error }) (group, error) {
+		var g group
+		return g, sc.Scan(&g.region, &g.count, &g.total)
+	})
+	if err != nil {
+		return nil, rest, all, err
+	}
+	add := func(c *Cell, g group) {
+		c.Count += int(g.count)
+		if m.Unit.Summed() {
+			c.Value += g.total
+		} else {
+			c.Value += g.count
+		}
+	}
+	scopes := childScopes(children)
+	byChild = make([]Cell, len(children))
+	for _, g := range groups {
+		add(&all, g)
+		if i := slices.IndexFunc(scopes, func(s auth.Scope) bool { return s.Allows(g.region, 0) }); i >= 0 {
+			add(&byChild[i], g)
+		} else {
+			add(&rest, g)
+		}
+	}
+	return byChild, rest, all, nil
+}
+
 // Split lists what m counts in p in reg — all — and divides it among
 // reg's children (byChild, in their order) and the rest, under none of them
 // (a 本级 row). One query: the measure's records with their region, each
 // put under the child whose scope allows it (Scope.Allows agrees with
 // Scope.Where), so a row counts what the child's own reader would see.
 func Split(ctx context.Context, q db.Querier, m *Measure, p Period, reg string, children []region.Region) (byChild [][]Record, rest, all []Record, err error) {
-	body, ok := strings.CutPrefix(strings.TrimSpace(m.SQL), "SELECT ")
-	if !ok {
-		return nil, nil, nil, fmt.Errorf("report: %s: the query does not start with SELECT", m.Name)
+	query, args, err := regional(m, p, reg)
+	if err != nil {
+		return nil, nil, nil, err
 	}
-	from, to := m.Bounds(p)
-	args := []any{from, to}
-	cond := auth.Scope{Regions: []string{reg}}.Where(auth.Columns{Region: m.Region}, &args)
-	rows, err := q.QueryContext(ctx, fmt.Sprintf("SELECT "+m.Region+", "+body, cond), args...)
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, nil, nil, db.Normalize(fmt.Errorf("report: %s by region: %w", m.Name, err))
 	}
@@ -370,10 +440,7 @@ func Split(ctx context.Context, q db.Querier, m *Measure, p Period, reg string, 
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	scopes := make([]auth.Scope, len(children))
-	for i, c := range children {
-		scopes[i] = auth.Scope{Regions: []string{c.Code}}
-	}
+	scopes := childScopes(children)
 	byChild = make([][]Record, len(children))
 	for _, r := range recs {
 		all = append(all, r.Record)
