@@ -2,8 +2,8 @@
 // visits spread over the districts of 阜阳市 and the townships of 颍东区,
 // and one return (KJ04, the yearly one of eleven columns) filled for the
 // city (its districts and the total) and for the district (its townships),
-// beside the bare SQL aggregate of the only column with records — one
-// GROUP BY over visits — and a one-column return of the same visits. It
+// beside the bare SQL aggregate of the only column with records — visits
+// counted by region code — and a one-column return of the same visits. It
 // measures and prints; it asserts nothing (ARCHITECTURE §6).
 //
 //	go run ./bench/returns                   # SQLite in a temp dir, 200,000 visits
@@ -160,15 +160,16 @@ func run(ctx context.Context, n, rounds int, dbURL string) error {
 		if err != nil {
 			return err
 		}
-		// A city's rows are its districts (6 digits), a district's its
-		// townships (9); the city's codes share the prefix 3412.
-		width, lo, hi := 9, code, code[:5]+string(code[5]+1)
+		// The bare aggregate: visits of the year by region code under the
+		// region's prefix (a city's codes share 3412), which the rows then
+		// sum up.
+		lo, hi := code, code[:5]+string(code[5]+1)
 		if code == "341200" {
-			width, lo, hi = 6, "3412", "3413"
+			lo, hi = "3412", "3413"
 		}
 		bare, err := median(func() error {
-			rows, err := d.QueryContext(ctx, fmt.Sprintf(`SELECT SUBSTR(region_code, 1, %d), COUNT(*) FROM visits
-				WHERE visit_date >= '2026-01-01' AND visit_date <= '2026-12-31' AND region_code >= $1 AND region_code < $2 GROUP BY 1`, width), lo, hi)
+			rows, err := d.QueryContext(ctx, `SELECT region_code, COUNT(*) FROM visits
+				WHERE visit_date >= '2026-01-01' AND visit_date <= '2026-12-31' AND region_code >= $1 AND region_code < $2 GROUP BY region_code`, lo, hi)
 			if err != nil {
 				return err
 			}
