@@ -219,6 +219,13 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 	rep.Routes(routes)
 	nav = append(nav, report.Nav()...)
 	tmpls = append(tmpls, report.Templates())
+	returns, err := report.NewReturns(a.Figures, StatisticalReturns()...)
+	if err != nil {
+		return nil, err
+	}
+	ret := &report.ReturnHandlers{DB: a.DB, Returns: returns, Locks: &report.Locks{DB: a.DB, Audit: a.Audit}, Regions: a.Regions, Bureau: a.Config.BureauName}
+	ret.Routes(routes)
+	nav = append(nav, report.ReturnNav()...)
 
 	inc := &incubator.Handlers{Service: a.Incubators}
 	inc.Routes(routes)
@@ -267,6 +274,7 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 	}
 	adm.Web, ent.Web, ht.Web, vis.Web, prog.Web, rev.Web, aw.Web, vou.Web, sub.Web = s, s, s, s, s, s, s, s, s
 	fin.Web, rep.Web, pov.Web, evt.Web, qk.Web, inc.Web, tsk.Web, pat.Web = s, s, s, s, s, s, s, s
+	ret.Web = s
 	a.Web = s
 	return s, nil
 }

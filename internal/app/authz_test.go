@@ -288,6 +288,18 @@ var routePolicy = map[string]string{
 	"POST /account/tokens/{id}/revoke":                "loggedin",
 	"GET /api/v1/me":                                  "loggedin",
 
+	// Statistical returns and the figures by region (report).
+	"GET /reports/returns":                                "dashboard.view",
+	"GET /reports/returns/{code}/{region}":                "dashboard.view",
+	"GET /reports/returns/{code}/{region}/xlsx":           "dashboard.view",
+	"GET /reports/returns/{code}/{region}/records/{name}": "dashboard.view",
+	"POST /reports/returns/{code}/{region}/lock":          "report.return_lock",
+	"POST /reports/returns/{code}/{region}/unlock":        "report.return_lock",
+	"GET /dashboard/regions":                              "dashboard.view",
+	"GET /dashboard/regions/{region}/figures/{name}":      "dashboard.view",
+	"GET /api/v1/returns":                                 "dashboard.view",
+	"GET /api/v1/returns/{code}/{region}":                 "dashboard.view",
+
 	// S&T poverty alleviation (poverty).
 	"GET /poverty/households":                              "poverty.view",
 	"GET /poverty/households/new":                          "poverty.manage",
@@ -526,7 +538,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 			"/poverty/changes/": fmt.Sprint(povChange), "/poverty/projects/": fmt.Sprint(povProject),
 			"/poverty/commissioners/": fmt.Sprint(povCommissioner),
 			"/events/":                fmt.Sprint(training), "/quake/drills/": fmt.Sprint(drill), "/quake/assistants/": fmt.Sprint(assistant),
-			"/incubators/": strings.TrimPrefix(incLoc, "/incubators/"), "/tasks/": fmt.Sprint(tsk), "/patents/": fmt.Sprint(pat), "/patents/loans/": fmt.Sprint(loan)}
+			"/incubators/": strings.TrimPrefix(incLoc, "/incubators/"), "/tasks/": fmt.Sprint(tsk), "/patents/": fmt.Sprint(pat), "/patents/loans/": fmt.Sprint(loan),
+			// A return of the district (颍东区, 341203), and a cell of it.
+			"/reports/returns/": "KJ01", "/reports/returns/{code}/": "341203", "/reports/returns/{code}/{region}/records/": "visits",
+			"/dashboard/regions/": "341203", "/dashboard/regions/{region}/figures/": "visits"}
 		fill := func(pattern string, post bool) string {
 			path := strings.SplitN(pattern, " ", 2)[1]
 			path = strings.TrimSuffix(path, "{$}")

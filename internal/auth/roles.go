@@ -125,6 +125,9 @@ const (
 	// PermReportEdit words, locks and unlocks the district's half-year
 	// summary.
 	PermReportEdit Permission = "report.edit"
+	// PermReturnLock locks (报送) a statistical return of a period for a
+	// region in the scope, and unlocks it with a reason.
+	PermReturnLock Permission = "report.return_lock"
 	// PermPatentManage keeps the patent registry: registers and imports
 	// patents, records their legal status, confirms applicant links, keeps
 	// the agencies, the pledge loans and the population figures.
@@ -132,8 +135,8 @@ const (
 )
 
 var grants = map[Role][]Permission{
-	Director:   {PermDashboard, PermRegionView, PermWrite, PermIdentOverride, PermCalendar, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit, PermProgramManage, PermProgramApprove, PermAwardManage, PermAwardApprove, PermReviewManage, PermNominate, PermFinanceView, PermSubsidyClaim, PermPovertyView, PermPovertyManage, PermPovertyReveal, PermFieldView, PermFieldManage, PermIncubatorManage, PermTaskView, PermTaskManage, PermReportEdit, PermPatentManage},
-	Staff:      {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit, PermProgramManage, PermAwardManage, PermReviewManage, PermNominate, PermFinanceView, PermSubsidyClaim, PermPovertyView, PermPovertyManage, PermFieldView, PermFieldManage, PermIncubatorManage, PermTaskView, PermTaskManage, PermReportEdit, PermPatentManage},
+	Director:   {PermDashboard, PermRegionView, PermWrite, PermIdentOverride, PermCalendar, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit, PermProgramManage, PermProgramApprove, PermAwardManage, PermAwardApprove, PermReviewManage, PermNominate, PermFinanceView, PermSubsidyClaim, PermPovertyView, PermPovertyManage, PermPovertyReveal, PermFieldView, PermFieldManage, PermIncubatorManage, PermTaskView, PermTaskManage, PermReportEdit, PermReturnLock, PermPatentManage},
+	Staff:      {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView, PermEnterpriseManage, PermNeedSubmit, PermProgramManage, PermAwardManage, PermReviewManage, PermNominate, PermFinanceView, PermSubsidyClaim, PermPovertyView, PermPovertyManage, PermFieldView, PermFieldManage, PermIncubatorManage, PermTaskView, PermTaskManage, PermReportEdit, PermReturnLock, PermPatentManage},
 	Finance:    {PermDashboard, PermRegionView, PermWrite, PermEnterpriseView, PermFinancePay, PermFinanceView, PermTaskView},
 	Enterprise: {PermWrite, PermEnterpriseView, PermNeedSubmit, PermApply, PermNominate, PermSubsidyClaim},
 	Expert:     {PermWrite, PermReview},
