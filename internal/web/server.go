@@ -195,6 +195,8 @@ func (s *Server) wrap(rt Route) http.Handler {
 		}
 		r = r.WithContext(ctx)
 		w = &trackingWriter{ResponseWriter: w}
+		// A backstop for every route; handlers set tighter limits.
+		r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
 		if !rt.API && u != nil {
 			switch p := rt.Path(); {
 			case sess.MFAPending && p != "/login/totp" && p != "/logout":
@@ -222,6 +224,10 @@ func (s *Server) wrap(rt Route) http.Handler {
 		}
 	})
 }
+
+// MaxBody bounds the body of any request: the largest upload (an import of
+// 32 MB) with room for its form.
+const MaxBody = 40 << 20
 
 // bodyTooLarge reports whether the handler's http.MaxBytesReader refused
 // the body (T-UP-01): whatever the handler made of the cut-off body, the
