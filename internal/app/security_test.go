@@ -42,60 +42,61 @@ func TestNoDebugOrRepositoryPaths(t *testing.T) {
 // object-src 'none', base-uri and frame-ancestors 'none', nosniff, no
 // framing, a same-origin referrer policy; pages for a logged-in user are
 // not cached (no-store), and none names the server software.
+//
+// The headers do not depend on the engine, so this runs on SQLite only;
+// the authorization matrix walks every route on both engines.
 func TestHeadersOnEveryPage(t *testing.T) {
-	dbtest.Run(t, func(t *testing.T, d *db.DB) {
-		e := newEnv(t, d)
-		s, err := e.app.Server(func() bool { return true })
-		if err != nil {
-			t.Fatal(err)
-		}
-		wild := regexp.MustCompile(`\{[^}]*\}`)
-		html := 0
-		for _, user := range []string{"", "staff", "director", "viewer", "admin"} {
-			c := e.client(user)
-			for _, rt := range s.Routes() {
-				if rt.API || rt.Method() != http.MethodGet {
-					continue
-				}
-				path := strings.TrimSuffix(wild.ReplaceAllString(rt.Path(), "1"), "{$}")
-				if strings.Contains(path, "pdf") { // printed by Chromium: slow, and not HTML
-					continue
-				}
-				resp, err := c.Get(e.srv.URL + path)
-				if err != nil {
-					t.Fatal(err)
-				}
-				body(t, resp)
-				if resp.StatusCode >= 500 {
-					t.Errorf("%s as %q: %d", path, user, resp.StatusCode)
-				}
-				h := resp.Header
-				if h.Get("Server") != "" || h.Get("X-Powered-By") != "" {
-					t.Errorf("%s names the server: %q %q", path, h.Get("Server"), h.Get("X-Powered-By"))
-				}
-				if !strings.HasPrefix(h.Get("Content-Type"), "text/html") {
-					continue
-				}
-				html++
-				csp := h.Get("Content-Security-Policy")
-				for _, want := range []string{"object-src 'none'", "frame-ancestors 'none'", "base-uri ", "script-src 'self'", "default-src 'self'"} {
-					if !strings.Contains(csp, want) {
-						t.Errorf("%s as %q: CSP %q lacks %s", path, user, csp, want)
-					}
-				}
-				if h.Get("X-Content-Type-Options") != "nosniff" || h.Get("X-Frame-Options") != "DENY" || h.Get("Referrer-Policy") != "same-origin" {
-					t.Errorf("%s as %q: headers %v", path, user, h)
-				}
-				if user != "" && resp.StatusCode == http.StatusOK && !strings.Contains(h.Get("Cache-Control"), "no-store") {
-					t.Errorf("%s as %q: Cache-Control %q, want no-store", path, user, h.Get("Cache-Control"))
+	e := newEnv(t, dbtest.SQLite(t))
+	s, err := e.app.Server(func() bool { return true })
+	if err != nil {
+		t.Fatal(err)
+	}
+	wild := regexp.MustCompile(`\{[^}]*\}`)
+	html := 0
+	for _, user := range []string{"", "staff", "director", "viewer", "admin"} {
+		c := e.client(user)
+		for _, rt := range s.Routes() {
+			if rt.API || rt.Method() != http.MethodGet {
+				continue
+			}
+			path := strings.TrimSuffix(wild.ReplaceAllString(rt.Path(), "1"), "{$}")
+			if strings.Contains(path, "pdf") { // printed by Chromium: slow, and not HTML
+				continue
+			}
+			resp, err := c.Get(e.srv.URL + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body(t, resp)
+			if resp.StatusCode >= 500 {
+				t.Errorf("%s as %q: %d", path, user, resp.StatusCode)
+			}
+			h := resp.Header
+			if h.Get("Server") != "" || h.Get("X-Powered-By") != "" {
+				t.Errorf("%s names the server: %q %q", path, h.Get("Server"), h.Get("X-Powered-By"))
+			}
+			if !strings.HasPrefix(h.Get("Content-Type"), "text/html") {
+				continue
+			}
+			html++
+			csp := h.Get("Content-Security-Policy")
+			for _, want := range []string{"object-src 'none'", "frame-ancestors 'none'", "base-uri ", "script-src 'self'", "default-src 'self'"} {
+				if !strings.Contains(csp, want) {
+					t.Errorf("%s as %q: CSP %q lacks %s", path, user, csp, want)
 				}
 			}
+			if h.Get("X-Content-Type-Options") != "nosniff" || h.Get("X-Frame-Options") != "DENY" || h.Get("Referrer-Policy") != "same-origin" {
+				t.Errorf("%s as %q: headers %v", path, user, h)
+			}
+			if user != "" && resp.StatusCode == http.StatusOK && !strings.Contains(h.Get("Cache-Control"), "no-store") {
+				t.Errorf("%s as %q: Cache-Control %q, want no-store", path, user, h.Get("Cache-Control"))
+			}
 		}
-		if html < 100 {
-			t.Errorf("only %d HTML answers checked", html)
-		}
-		t.Logf("%d HTML answers checked", html)
-	})
+	}
+	if html < 100 {
+		t.Errorf("only %d HTML answers checked", html)
+	}
+	t.Logf("%d HTML answers checked", html)
 }
 
 // TestUploadLimits is T-UP-01 and T-UP-02 through the pages: an import
