@@ -38,6 +38,10 @@ Commands:
                  import an enterprise workbook (xlsx or csv), all or nothing
   import patents FILE --as USER [--dry-run] [--source NAME]
                  import a patent list (xlsx or csv) with a saved column mapping, all or nothing
+  import database DUMPDIR
+                 load a dump of kejiju export into an empty database (either engine), all or nothing
+  export [--out DIR]
+                 write every table as an engine-neutral dump (JSON lines, SM3 manifest)
   backup         write a consistent copy of the database while it serves
   restore        restore a backup into a data directory
   verify-audit   re-walk the audit hash chain; non-zero exit names the bad entry
@@ -89,7 +93,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "user disable", "user reset", "user token":
 		return userCommand(ctx, cmd, rest, getenv, stdout, stderr)
 	case "import":
+		if len(rest) > 0 && rest[0] == "database" {
+			return importDatabase(ctx, rest, getenv, stdout, stderr)
+		}
 		return importCmd(ctx, rest, getenv, stdout, stderr)
+	case "export":
+		return exportCmd(ctx, rest, getenv, stdout, stderr)
 	case "backup":
 		return backup(ctx, rest, getenv, stdout, stderr)
 	case "restore":

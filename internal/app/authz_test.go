@@ -303,6 +303,7 @@ var routePolicy = map[string]string{
 	// S&T poverty alleviation (poverty).
 	"GET /poverty/households":                              "poverty.view",
 	"GET /poverty/households/new":                          "poverty.manage",
+	"GET /poverty/households/export.xlsx":                  "poverty.view",
 	"POST /poverty/households":                             "poverty.manage",
 	"POST /poverty/lookup":                                 "poverty.view",
 	"GET /poverty/households/{id}":                         "poverty.view",

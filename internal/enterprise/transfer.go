@@ -97,6 +97,9 @@ func (h *Handlers) runImport(w http.ResponseWriter, r *http.Request, dryRun bool
 }
 
 func (h *Handlers) importFile(w http.ResponseWriter, r *http.Request) error {
+	// Bound the body before FormValue parses it (runImport's bound would
+	// come too late for the form already read).
+	r.Body = http.MaxBytesReader(w, r.Body, MaxImportBytes+1<<20)
 	rep, name, err := h.runImport(w, r, r.FormValue("dry_run") != "")
 	if err != nil {
 		return h.Web.RenderForm(w, r, "enterprise/import.html", "nav.enterprise_import", importPage{FileName: name}, err, importCrumbs...)

@@ -19,6 +19,7 @@ const (
 	Forbidden    Code = "forbidden"    // authenticated but not allowed
 	Unauthorized Code = "unauthorized" // not logged in, or the credential failed
 	TooMany      Code = "too_many"     // throttled or locked out
+	TooLarge     Code = "too_large"    // the request body is over its limit
 	Unavailable  Code = "unavailable"  // a feature whose dependency is missing (e.g. no browser for PDF)
 	Internal     Code = "internal"     // a bug or an outage; the cause is logged, never shown
 )

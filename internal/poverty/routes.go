@@ -26,6 +26,7 @@ func Templates() web.Templates {
 func (h *Handlers) Routes(rs *web.Routes) {
 	rs.Page("GET /poverty/households", auth.PermPovertyView, h.households)
 	rs.Page("GET /poverty/households/new", auth.PermPovertyManage, h.newHousehold)
+	rs.Page("GET /poverty/households/export.xlsx", auth.PermPovertyView, h.export)
 	rs.Page("POST /poverty/households", auth.PermPovertyManage, h.createHousehold)
 	rs.Page("POST /poverty/lookup", auth.PermPovertyView, h.lookup)
 	rs.Page("GET /poverty/households/{id}", auth.PermPovertyView, h.showHousehold)

@@ -92,6 +92,19 @@ func (s *Server) RenderForm(w http.ResponseWriter, r *http.Request, name, title 
 	if code == i18n.Internal {
 		return err
 	}
+	status := statusOf(code)
+	if err != nil && bodyTooLarge(r) {
+		// The body was cut off at its limit: say so (413) whatever the
+		// handler made of the rest (T-UP-01).
+		status = http.StatusRequestEntityTooLarge
+		if e, ok := errors.AsType[*i18n.Error](err); !ok || !strings.Contains(e.Key, "too_large") {
+			field := ""
+			if ok {
+				field = e.Field
+			}
+			err = i18n.FieldError(field, "error.too_large")
+		}
+	}
 	v := s.view(r, title, data)
 	v.Crumbs = crumbs
 	v.Form = r.PostForm
@@ -102,7 +115,7 @@ func (s *Server) RenderForm(w http.ResponseWriter, r *http.Request, name, title 
 	}
 	v.FormError = v.p.Error(err)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(statusOf(code))
+	w.WriteHeader(status)
 	return s.render.page(w, v, name)
 }
 

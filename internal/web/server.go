@@ -7,6 +7,9 @@ package web
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
 	"log/slog"
 	"net"
 	"net/http"
@@ -106,6 +109,9 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte("ok"))
 }
 
+// recover is the last-resort handler (T-ERR-01): a panicking handler gets
+// a 500 naming only a request id, which the log line (with the panic and
+// its stack, one escaped line) carries too; the server goes on serving.
 func (s *Server) recover(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
@@ -113,12 +119,23 @@ func (s *Server) recover(next http.Handler) http.Handler {
 				if p == http.ErrAbortHandler {
 					panic(p)
 				}
-				s.log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", p, "stack", string(debug.Stack()))
-				http.Error(w, "Internal Server Error", http.StatusInternalServerError)
+				id := requestID()
+				s.log.Error("panic", "request_id", id, "method", r.Method, "path", r.URL.Path, "panic", p, "stack", string(debug.Stack()))
+				h := w.Header()
+				h.Del("Content-Disposition")
+				h.Set("X-Request-Id", id)
+				http.Error(w, "服务器内部错误 / Internal Server Error — "+id, http.StatusInternalServerError)
 			}
 		}()
 		next.ServeHTTP(w, r)
 	})
+}
+
+// requestID returns a random id to name a failed request by.
+func requestID() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 // securityHeaders sets the headers every response carries: a strict
@@ -178,6 +195,8 @@ func (s *Server) wrap(rt Route) http.Handler {
 		}
 		r = r.WithContext(ctx)
 		w = &trackingWriter{ResponseWriter: w}
+		// A backstop for every route; handlers set tighter limits.
+		r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
 		if !rt.API && u != nil {
 			switch p := rt.Path(); {
 			case sess.MFAPending && p != "/login/totp" && p != "/logout":
@@ -198,9 +217,29 @@ func (s *Server) wrap(rt Route) http.Handler {
 			return
 		}
 		if err := rt.handler(w, r); err != nil {
+			if bodyTooLarge(r) {
+				err = i18n.E(i18n.TooLarge, "error.too_large")
+			}
 			s.Error(w, r, err)
 		}
 	})
+}
+
+// MaxBody bounds the body of any request: the largest upload (an import of
+// 32 MB) with room for its form.
+const MaxBody = 40 << 20
+
+// bodyTooLarge reports whether the handler's http.MaxBytesReader refused
+// the body (T-UP-01): whatever the handler made of the cut-off body, the
+// client hears 413. The reader keeps its error, so one more read tells.
+func bodyTooLarge(r *http.Request) bool {
+	if r.Body == nil {
+		return false
+	}
+	var b [1]byte
+	_, err := r.Body.Read(b[:])
+	_, ok := errors.AsType[*http.MaxBytesError](err)
+	return ok
 }
 
 // denied audits an authorization denial (ASVS 16.3.2).
@@ -303,6 +342,8 @@ func statusOf(c i18n.Code) int {
 		return http.StatusUnauthorized
 	case i18n.TooMany:
 		return http.StatusTooManyRequests
+	case i18n.TooLarge:
+		return http.StatusRequestEntityTooLarge
 	case i18n.Unavailable:
 		return http.StatusServiceUnavailable
 	}

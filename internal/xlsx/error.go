@@ -16,6 +16,10 @@ func unpackedTooLarge(limit int64) error {
 	return i18n.E(i18n.Invalid, "xlsx.unpacked_too_large", sizeText(limit))
 }
 
+func tooManyEntries(limit int) error {
+	return i18n.E(i18n.Invalid, "xlsx.too_many_entries", limit)
+}
+
 func notWorkbook(cause error) error {
 	e := i18n.E(i18n.Invalid, "xlsx.not_workbook")
 	e.Err = cause

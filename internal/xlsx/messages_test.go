@@ -25,7 +25,7 @@ func TestMessages(t *testing.T) {
 		t.Fatal(err)
 	}
 	errs := []error{
-		tooLarge(10 << 20), unpackedTooLarge(64 << 20), notWorkbook(nil), legacyFormat(),
+		tooLarge(10 << 20), unpackedTooLarge(64 << 20), tooManyEntries(10_000), notWorkbook(nil), legacyFormat(),
 		corrupt(12, nil), noHeader(l), missingColumn(l, []int{0, 1}),
 		duplicateColumn("信用代码", "Credit code"), csvInvalid(3, nil),
 	}

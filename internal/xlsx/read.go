@@ -104,6 +104,9 @@ func Read(r io.Reader, s Sheet, maxBytes int64, fn func(row Row) error) (Summary
 		if err != nil {
 			return rd.sum, corrupt(number, err)
 		}
+		for i, c := range cells {
+			cells[i] = unguard(c) // the apostrophe Writer puts before a formula-like text
+		}
 		if err := rd.row(number, cells); err != nil {
 			return rd.sum, err
 		}
@@ -118,8 +121,15 @@ func Read(r io.Reader, s Sheet, maxBytes int64, fn func(row Row) error) (Summary
 // encrypted .xlsx.
 var oleMagic = []byte{0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1}
 
-// checkPackage refuses what is not a zip package and a package that
-// unpacks to more than limit bytes.
+// maxEntries bounds the parts of a workbook package: a real workbook has a
+// few dozen; a package of many tiny entries is a decompression bomb of
+// another kind (T-UP-03, ASVS 5.2.3).
+const maxEntries = 10_000
+
+// checkPackage refuses what is not a zip package, a package of more than
+// maxEntries parts and one that unpacks to more than limit bytes, before
+// anything is parsed. The sizes are the package's own word for them, which
+// archive/zip holds each part to while unpacking.
 func checkPackage(b []byte, limit int64) error {
 	if bytes.HasPrefix(b, oleMagic) {
 		return legacyFormat()
@@ -127,6 +137,9 @@ func checkPackage(b []byte, limit int64) error {
 	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 	if err != nil {
 		return notWorkbook(err)
+	}
+	if len(zr.File) > maxEntries {
+		return tooManyEntries(maxEntries)
 	}
 	var total uint64
 	for _, f := range zr.File {

@@ -53,7 +53,9 @@ func NewWriter(w io.Writer, s Sheet) (*Writer, error) {
 
 // Write adds a row with one value per column, in the order of the columns;
 // missing values at the end are empty cells. Strings (and fmt.Stringers)
-// are written as text, so codes keep their leading zeros; integers and
+// are written as text, so codes keep their leading zeros (a text a
+// spreadsheet would take for a formula with an apostrophe first, which
+// Read removes, as CSVWriter does); integers and
 // floats (int64 fen divided into 元, say) as numbers; nil, and nil
 // pointers, as empty cells; a time.Time as text, 2006-01-02 when it has
 // no clock time and 2006-01-02 15:04:05 otherwise, in its own location;
@@ -75,7 +77,9 @@ func (w *Writer) Write(values []any) error {
 		case nil:
 		case string:
 			if c != "" {
-				w.cell[i] = excelize.Cell{StyleID: w.st.text, Value: c}
+				// Text cells are not formulas, but a copy into another
+				// sheet or a save as CSV makes them one (T-PII-06).
+				w.cell[i] = excelize.Cell{StyleID: w.st.text, Value: guard(c)}
 			}
 		default:
 			w.cell[i] = excelize.Cell{StyleID: w.st.number, Value: c}
