@@ -7,6 +7,7 @@ package report
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"kejiju/internal/auth"
@@ -110,12 +111,57 @@ func Dates(p Period) (any, any) { return p.From.String(), p.To.String() }
 // start of the day after it (the SQL compares with >= $1 AND < $2).
 func Instants(p Period) (any, any) { return p.Start().UTC(), p.End().UTC() }
 
-// Records lists what m counts in p within scope.
-func (m *Measure) Records(ctx context.Context, q db.Querier, scope auth.Scope, p Period) ([]Record, error) {
+// query is m's SQL for p within scope, with its arguments.
+func (m *Measure) query(scope auth.Scope, p Period) (string, []any) {
 	from, to := m.Bounds(p)
 	args := []any{from, to}
 	cond := scope.Where(auth.Columns{Region: m.Region}, &args)
-	rows, err := q.QueryContext(ctx, fmt.Sprintf(m.SQL, cond), args...)
+	return fmt.Sprintf(m.SQL, cond), args
+}
+
+// aggregate wraps m's query, without its ORDER BY, as the table t(id,
+// label, link, v, d) under sel — so a figure is computed over the very
+// records the provenance lists, without fetching them.
+func (m *Measure) aggregate(scope auth.Scope, p Period, sel string) (string, []any) {
+	sql, args := m.query(scope, p)
+	if i := strings.LastIndex(sql, " ORDER BY "); i >= 0 {
+		sql = sql[:i]
+	}
+	return "WITH t (id, label, link, v, d) AS (" + sql + ") " + sel, args
+}
+
+// Figure computes m's figure in p within scope in the database: the number
+// of records it counts and the sum of their values, one row of an
+// aggregate over the same query as Records.
+func (m *Measure) Figure(ctx context.Context, q db.Querier, scope auth.Scope, p Period) (n int, sum int64, err error) {
+	sql, args := m.aggregate(scope, p, "SELECT count(*), CAST(coalesce(sum(v), 0) AS BIGINT) FROM t")
+	if err := q.QueryRowContext(ctx, sql, args...).Scan(&n, &sum); err != nil {
+		return 0, 0, db.Normalize(fmt.Errorf("report: %s: %w", m.Name, err))
+	}
+	return n, sum, nil
+}
+
+// value is the figure of n records whose values sum to sum.
+func (m *Measure) value(n int, sum int64) int64 {
+	if m.Unit.Summed() {
+		return sum
+	}
+	return int64(n)
+}
+
+// Records lists what m counts in p within scope.
+func (m *Measure) Records(ctx context.Context, q db.Querier, scope auth.Scope, p Period) ([]Record, error) {
+	return m.RecordsPage(ctx, q, scope, p, 0, 0)
+}
+
+// RecordsPage lists limit of the records m counts in p within scope, from
+// offset, in the query's order; limit 0 lists them all.
+func (m *Measure) RecordsPage(ctx context.Context, q db.Querier, scope auth.Scope, p Period, limit, offset int) ([]Record, error) {
+	sql, args := m.query(scope, p)
+	if limit > 0 {
+		sql += fmt.Sprintf(" LIMIT %d OFFSET %d", limit, max(offset, 0))
+	}
+	rows, err := q.QueryContext(ctx, sql, args...)
 	if err != nil {
 		return nil, db.Normalize(fmt.Errorf("report: %s: %w", m.Name, err))
 	}
@@ -221,15 +267,24 @@ func (c *Catalog) Get(name string) (*Measure, error) {
 func (c *Catalog) Figures(ctx context.Context, q db.Querier, scope auth.Scope, p Period) ([]Figure, error) {
 	out := make([]Figure, 0, len(c.list))
 	for _, m := range c.list {
-		now, err := m.Records(ctx, q, scope, p)
+		f, err := m.compare(ctx, q, scope, p)
 		if err != nil {
 			return nil, err
 		}
-		then, err := m.Records(ctx, q, scope, p.LastYear())
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, Figure{Name: m.Name, Unit: m.Unit, Value: m.Value(now), LastYear: m.Value(then), Count: len(now)})
+		out = append(out, f)
 	}
 	return out, nil
+}
+
+// compare is m's figure in p beside the same period last year.
+func (m *Measure) compare(ctx context.Context, q db.Querier, scope auth.Scope, p Period) (Figure, error) {
+	n, sum, err := m.Figure(ctx, q, scope, p)
+	if err != nil {
+		return Figure{}, err
+	}
+	ln, lsum, err := m.Figure(ctx, q, scope, p.LastYear())
+	if err != nil {
+		return Figure{}, err
+	}
+	return Figure{Name: m.Name, Unit: m.Unit, Value: m.value(n, sum), LastYear: m.value(ln, lsum), Count: n}, nil
 }

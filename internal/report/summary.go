@@ -58,15 +58,10 @@ func (c *Catalog) Summary(ctx context.Context, q db.Querier, scope auth.Scope, p
 			if m == nil {
 				break
 			}
-			rs, err := m.Records(ctx, q, scope, p)
+			f, err := m.compare(ctx, q, scope, p)
 			if err != nil {
 				return nil, err
 			}
-			then, err := m.Records(ctx, q, scope, p.LastYear())
-			if err != nil {
-				return nil, err
-			}
-			f := Figure{Name: m.Name, Unit: m.Unit, Value: m.Value(rs), LastYear: m.Value(then), Count: len(rs)}
 			para.Figures = append(para.Figures, f)
 			args = append(args, f.Text())
 		}
