@@ -152,10 +152,10 @@ type gen struct {
 }
 
 type genEnterprise struct {
-	id                  int64
-	county, town, name  string
-	code                string
-	registered          calendar.Date
+	id                 int64
+	county, town, name string
+	code               string
+	registered         calendar.Date
 }
 
 // SettingScale is the settings key that records the scale a database was
@@ -829,7 +829,7 @@ func (g *gen) vouchers(ctx context.Context) error {
 	})
 }
 
-// subsidies writes equipment post-subsidies decided for a fiftieth of the
+// subsidies writes equipment post-subsidies decided for a twentieth of the
 // enterprises a year.
 func (g *gen) subsidies(ctx context.Context) error {
 	var policy int64
@@ -842,7 +842,7 @@ func (g *gen) subsidies(ctx context.Context) error {
 		r := g.rng("subsidies", "")
 		for _, e := range g.ents {
 			for _, y := range []int{g.this - 1, g.this} {
-				if r.IntN(50) != 0 {
+				if r.IntN(20) != 0 {
 					continue
 				}
 				d := g.dayIn(r, y)
@@ -1044,7 +1044,7 @@ var patentTypes = [10]int{1, 1, 1, 1, 2, 2, 2, 2, 3, 3}
 
 // genPatent is the i-th generated patent (i from 1), as patents writes it
 // in SQL: filed in one of the last ten years (this year up to today), its
-// type, serial i/10, the county i%counties and the enterprise (i/13)%n of
+// type, serial i/10, the county (i/100)%counties and the enterprise (i/13)%n of
 // it, and the grant — a third of inventions after 540+ days, three in four
 // utility models after 150+, designs after 120+ — if that day has come.
 func (g *gen) genPatent(i int64) (county int, typ int, app calendar.Date, grant calendar.Date, granted bool) {
@@ -1068,7 +1068,7 @@ func (g *gen) genPatent(i int64) (county int, typ int, app calendar.Date, grant 
 		grant = app.AddDays(lag)
 		granted = !g.today.Before(grant)
 	}
-	return int(i % int64(len(g.sc.Counties))), typ, app, grant, granted
+	return int((i / 100) % int64(len(g.sc.Counties))), typ, app, grant, granted
 }
 
 // patents writes sc.Patents patents by INSERT … SELECT over a generated
@@ -1109,14 +1109,16 @@ func (g *gen) patents(ctx context.Context) error {
 	appNo := `printf('%04d%d%07d.', y, t, sn)`
 	if pg {
 		series = `s(i) AS (SELECT generate_series(CAST($1 AS BIGINT), CAST($2 AS BIGINT)))`
-		date = func(y, days string) string { return "(make_date(CAST(" + y + " AS INTEGER), 1, 1) + CAST(" + days + " AS INTEGER))" }
+		date = func(y, days string) string {
+			return "(make_date(CAST(" + y + " AS INTEGER), 1, 1) + CAST(" + days + " AS INTEGER))"
+		}
 		plus = func(d, days string) string { return "(" + d + " + CAST(" + days + " AS INTEGER))" }
 		appNo = `lpad(CAST(y AS TEXT), 4, '0') || CAST(t AS TEXT) || lpad(CAST(sn AS TEXT), 7, '0') || '.'`
 	}
 	todayDoy := daysBetween(calendar.Date{Year: g.this, Month: 1, Day: 1}, g.today) + 1
-	check := `substr('0123456789X', 1 + ((y / 1000 % 10) * 2 + (y / 100 % 10) * 3 + (y / 10 % 10) * 4 + (y % 10) * 5 + t * 6
+	check := `substr('0123456789X', CAST(1 + ((y / 1000 % 10) * 2 + (y / 100 % 10) * 3 + (y / 10 % 10) * 4 + (y % 10) * 5 + t * 6
 		+ (sn / 1000000 % 10) * 7 + (sn / 100000 % 10) * 8 + (sn / 10000 % 10) * 9 + (sn / 1000 % 10) * 2 + (sn / 100 % 10) * 3
-		+ (sn / 10 % 10) * 4 + (sn % 10) * 5) % 11, 1)`
+		+ (sn / 10 % 10) * 4 + (sn % 10) * 5) % 11 AS INTEGER), 1)`
 	q := fmt.Sprintf(`WITH RECURSIVE %s,
 		counties (k, lo, n, nt) AS (VALUES %s),
 		towns (ck, tk, code) AS (VALUES %s),
@@ -1131,7 +1133,7 @@ func (g *gen) patents(ctx context.Context) error {
 			'', co.lo + (i / 13) %% co.n, w.code, 1 + i %% 5, ad,
 			CASE WHEN gd <= $3 THEN gd END, CASE WHEN gd <= $3 THEN 'granted' ELSE 'applied' END,
 			CASE i %% 3 WHEN 0 THEN 'A01B 49/00' WHEN 1 THEN 'F26B 9/06' ELSE 'C08L 97/02' END, $4, $4
-		FROM c JOIN counties co ON co.k = i %% %d JOIN towns w ON w.ck = co.k AND w.tk = ((i / 13) %% co.n) %% co.nt`,
+		FROM c JOIN counties co ON co.k = (i / 100) %% %d JOIN towns w ON w.ck = co.k AND w.tk = ((i / 13) %% co.n) %% co.nt`,
 		series, strings.Join(cs, ", "), strings.Join(ts, ", "), g.this,
 		date("y", fmt.Sprintf("(i * 7919) %% (CASE WHEN y = %d THEN %d ELSE 365 END)", g.this, todayDoy)),
 		plus("ad", "lag"), base, appNo, check, len(g.sc.Counties))
