@@ -294,6 +294,7 @@ type bulk struct {
 	per   int
 	vals  []any
 	n     int
+	deps  []*bulk // flushed first: the tables this one refers to
 }
 
 func (g *gen) bulk(tx *db.Tx, table string, cols ...string) *bulk {
@@ -312,9 +313,21 @@ func (b *bulk) add(ctx context.Context, vals ...any) error {
 	return nil
 }
 
+// after makes b flush the rows of deps before its own, so its rows never
+// refer to rows not yet written.
+func (b *bulk) after(deps ...*bulk) *bulk {
+	b.deps = append(b.deps, deps...)
+	return b
+}
+
 func (b *bulk) flush(ctx context.Context) error {
 	if b.n == 0 {
 		return nil
+	}
+	for _, d := range b.deps {
+		if err := d.flush(ctx); err != nil {
+			return err
+		}
 	}
 	var s strings.Builder
 	s.WriteString("INSERT INTO " + b.table + " (" + strings.Join(b.cols, ", ") + ") VALUES ")
@@ -555,7 +568,7 @@ func (g *gen) visits(ctx context.Context) error {
 		vs := g.bulk(tx, "visits", "id", "visit_date", "enterprise_id", "enterprise_name", "credit_code", "region_code", "topics", "notes",
 			"created_by", "created_at", "updated_at")
 		ns := g.bulk(tx, "needs", "id", "enterprise_id", "enterprise_name", "credit_code", "region_code", "category", "title", "description",
-			"source", "visit_id", "collected_on", "status", "forwarded_on", "created_by", "created_at", "updated_at")
+			"source", "visit_id", "collected_on", "status", "forwarded_on", "created_by", "created_at", "updated_at").after(vs)
 		r := g.rng("visits", "")
 		for _, e := range g.ents {
 			n := 1 + r.IntN(2)
@@ -616,8 +629,8 @@ func (g *gen) programs(ctx context.Context) error {
 			r := g.rng("programs", c)
 			calls := g.bulk(tx, "program_calls", "id", "region_code", "type", "year", "title", "status", "opens_at", "closes_at", "budget", "created_by", "created_at", "updated_at")
 			apps := g.bulk(tx, "program_applications", "id", "call_id", "region_code", "enterprise_id", "enterprise_name", "state", "submitted_at",
-				"goals", "budget", "contract_start", "contract_end", "signed_on", "created_by", "created_at", "updated_at")
-			insts := g.bulk(tx, "program_installments", "application_id", "seq", "share_bp", "amount", "due", "status", "bank_ref", "paid_on")
+				"goals", "budget", "contract_start", "contract_end", "signed_on", "created_by", "created_at", "updated_at").after(calls)
+			insts := g.bulk(tx, "program_installments", "application_id", "seq", "share_bp", "amount", "due", "status", "bank_ref", "paid_on").after(apps)
 			type move struct {
 				kind     string
 				key      string
@@ -751,10 +764,10 @@ func (g *gen) vouchers(ctx context.Context) error {
 	return g.inTx(ctx, func(tx *db.Tx) error {
 		batches := g.bulk(tx, "voucher_batches", "id", "region_code", "year", "title", "budget", "rate_bp", "enterprise_cap", "claim_cap",
 			"valid_from", "valid_to", "services", "created_by", "created_at")
-		provs := g.bulk(tx, "voucher_providers", "id", "batch_id", "credit_code", "name", "legal_rep", "address", "phone")
-		vs := g.bulk(tx, "vouchers", "id", "batch_id", "enterprise_id", "region_code", "status", "face", "used", "applied_at", "issued_by", "issued_at")
+		provs := g.bulk(tx, "voucher_providers", "id", "batch_id", "credit_code", "name", "legal_rep", "address", "phone").after(batches)
+		vs := g.bulk(tx, "vouchers", "id", "batch_id", "enterprise_id", "region_code", "status", "face", "used", "applied_at", "issued_by", "issued_at").after(batches)
 		cs := g.bulk(tx, "voucher_claims", "id", "voucher_id", "provider_id", "service", "contract_no", "invoice_no", "paid_amount", "paid_on",
-			"status", "estimate", "payable", "created_at", "updated_at")
+			"status", "estimate", "payable", "created_at", "updated_at").after(vs, provs)
 		byCounty := map[string][]genEnterprise{}
 		for _, e := range g.ents {
 			byCounty[e.county] = append(byCounty[e.county], e)
