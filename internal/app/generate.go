@@ -1030,7 +1030,7 @@ func genResidentID(county string, k int) string {
 // the exact monthly patent rollups of internal/patent are rebuilt here —
 // wire `(*patent.Service).RebuildRollups(ctx, tx)` into this transaction
 // when it lands. Until then there is nothing derived to rebuild, and on
-// PostgreSQL the planner's statistics are refreshed.
+// PostgreSQL the tables are vacuumed and their statistics refreshed.
 func (g *gen) derived(ctx context.Context) error {
 	if err := g.inTx(ctx, func(tx *db.Tx) error {
 		// g.a.Patents.RebuildRollups(ctx, tx) — see above.
@@ -1044,7 +1044,9 @@ func (g *gen) derived(ctx context.Context) error {
 				return db.Normalize(fmt.Errorf("sequence of %s: %w", t, err))
 			}
 		}
-		_, err := g.a.DB.ExecContext(ctx, `ANALYZE`)
+		// VACUUM too: it sets the visibility map, without which the
+		// counts cannot be read from the indexes alone.
+		_, err := g.a.DB.ExecContext(ctx, `VACUUM ANALYZE`)
 		return db.Normalize(err)
 	}
 	_, err := g.a.DB.ExecContext(ctx, `ANALYZE`)

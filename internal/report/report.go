@@ -101,6 +101,11 @@ type Measure struct {
 	Bounds func(Period) (any, any)
 	// Href is the page of a record, with %d for its link id.
 	Href string
+	// Of and Sums mark a measure that sums the value Sums over the records
+	// of the measure named Of: its SQL is Of's with the value column (the
+	// literal 0) replaced by Sums. The catalog then computes both figures
+	// in one query.
+	Of, Sums string
 }
 
 // Dates bounds a TEXT date column: From and To as YYYY-MM-DD, both included
@@ -265,26 +270,87 @@ func (c *Catalog) Get(name string) (*Measure, error) {
 
 // Figures computes every measure for p and the same period last year.
 func (c *Catalog) Figures(ctx context.Context, q db.Querier, scope auth.Scope, p Period) ([]Figure, error) {
-	out := make([]Figure, 0, len(c.list))
-	for _, m := range c.list {
-		f, err := m.compare(ctx, q, scope, p)
+	return c.figures(ctx, q, scope, p, c.list)
+}
+
+// figures computes the measures ms for p and the same period last year, in
+// the order of ms. A measure and the measures that sum over its records
+// (Of) are computed by one query per period: count(*) and each sum over
+// the records of the counted measure's query.
+func (c *Catalog) figures(ctx context.Context, q db.Querier, scope auth.Scope, p Period, ms []*Measure) ([]Figure, error) {
+	byName := make(map[string]Figure, len(ms))
+	done := map[*Measure]bool{}
+	for _, m := range ms {
+		if done[m] {
+			continue
+		}
+		group := []*Measure{m}
+		if base := c.byName[m.Of]; base != nil && base.twin(m) {
+			group = []*Measure{base, m}
+		}
+		for _, o := range ms {
+			if o != group[0] && o != m && o.Of == group[0].Name && group[0].twin(o) {
+				group = append(group, o)
+			}
+		}
+		now, err := group[0].figures(ctx, q, scope, p, group[1:])
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, f)
+		then, err := group[0].figures(ctx, q, scope, p.LastYear(), group[1:])
+		if err != nil {
+			return nil, err
+		}
+		for i, g := range group {
+			byName[g.Name] = Figure{Name: g.Name, Unit: g.Unit, Value: g.value(now.n, now.sums[i]), LastYear: g.value(then.n, then.sums[i]), Count: now.n}
+			done[g] = true
+		}
+	}
+	out := make([]Figure, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, byName[m.Name])
 	}
 	return out, nil
 }
 
-// compare is m's figure in p beside the same period last year.
-func (m *Measure) compare(ctx context.Context, q db.Querier, scope auth.Scope, p Period) (Figure, error) {
-	n, sum, err := m.Figure(ctx, q, scope, p)
-	if err != nil {
-		return Figure{}, err
+// twin reports whether o sums a value over exactly m's records: its SQL is
+// m's with the value column replaced by o.Sums.
+func (m *Measure) twin(o *Measure) bool {
+	return o.Of == m.Name && o.Sums != "" && strings.Count(m.SQL, ", 0, ") > 0 &&
+		strings.Replace(m.SQL, ", 0, ", ", "+o.Sums+", ", 1) == o.SQL
+}
+
+// counted is the count of a query's records and the sums of its values.
+type counted struct {
+	n    int
+	sums []int64 // of m's value, then of each twin's
+}
+
+// figures counts m's records in p and sums m's value and each twin's
+// (measures for which m.twin holds) over them, in one query.
+func (m *Measure) figures(ctx context.Context, q db.Querier, scope auth.Scope, p Period, twins []*Measure) (counted, error) {
+	if len(twins) == 0 {
+		n, sum, err := m.Figure(ctx, q, scope, p)
+		return counted{n, []int64{sum}}, err
 	}
-	ln, lsum, err := m.Figure(ctx, q, scope, p.LastYear())
-	if err != nil {
-		return Figure{}, err
+	cols, sel, extra := "id, label, link, v", "count(*), CAST(coalesce(sum(v), 0) AS BIGINT)", ""
+	for i, tw := range twins {
+		cols += fmt.Sprintf(", s%d", i)
+		sel += fmt.Sprintf(", CAST(coalesce(sum(s%d), 0) AS BIGINT)", i)
+		extra += tw.Sums + ", "
 	}
-	return Figure{Name: m.Name, Unit: m.Unit, Value: m.value(n, sum), LastYear: m.value(ln, lsum), Count: n}, nil
+	sql, args := m.query(scope, p)
+	sql = strings.Replace(sql, ", 0, ", ", 0, "+extra, 1)
+	if i := strings.LastIndex(sql, " ORDER BY "); i >= 0 {
+		sql = sql[:i]
+	}
+	c := counted{sums: make([]int64, 1+len(twins))}
+	dst := []any{&c.n}
+	for i := range c.sums {
+		dst = append(dst, &c.sums[i])
+	}
+	if err := q.QueryRowContext(ctx, "WITH t ("+cols+", d) AS ("+sql+") SELECT "+sel+" FROM t", args...).Scan(dst...); err != nil {
+		return c, db.Normalize(fmt.Errorf("report: %s: %w", m.Name, err))
+	}
+	return c, nil
 }
