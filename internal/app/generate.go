@@ -1154,23 +1154,43 @@ func (g *gen) patents(ctx context.Context) error {
 		plus("ad", "lag"), base, appNo, check, len(g.sc.Counties))
 	var today any = g.today.String()
 	const chunk = 500_000
-	for lo := int64(1); lo <= int64(g.sc.Patents); lo += chunk {
-		hi := min(int64(g.sc.Patents), lo+chunk-1)
-		err := g.inTx(ctx, func(tx *db.Tx) error {
+	// One transaction: the secondary indexes are dropped, the rows
+	// written, the indexes built again (much faster than growing them row
+	// by row); a failure rolls all of it back, indexes included.
+	err := g.inTx(ctx, func(tx *db.Tx) error {
+		idx, err := secondaryIndexes(ctx, tx, "patents")
+		if err != nil {
+			return err
+		}
+		for _, ix := range idx {
+			if _, err := tx.ExecContext(ctx, `DROP INDEX `+ix.name); err != nil {
+				return db.Normalize(err)
+			}
+		}
+		for lo := int64(1); lo <= int64(g.sc.Patents); lo += chunk {
+			hi := min(int64(g.sc.Patents), lo+chunk-1)
 			res, err := tx.ExecContext(ctx, q, lo, hi, today, tx.Now)
 			if err != nil {
 				return db.Normalize(err)
 			}
 			k, _ := res.RowsAffected()
 			g.count("patents", k)
-			return nil
-		})
-		if err != nil {
-			return err
+			if g.sc.Patents > chunk {
+				g.progress("patents: %d of %d", hi, g.sc.Patents)
+			}
 		}
-		if g.sc.Patents > chunk {
-			g.progress("patents: %d of %d", hi, g.sc.Patents)
+		for _, ix := range idx {
+			if _, err := tx.ExecContext(ctx, ix.sql); err != nil {
+				return db.Normalize(err)
+			}
+			if g.sc.Patents > chunk {
+				g.progress("patents: index %s built", ix.name)
+			}
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if g.tally != nil {
 		for i := int64(1); i <= int64(g.sc.Patents); i++ {
@@ -1230,4 +1250,25 @@ func (a *App) DemoScale(ctx context.Context, name string, tally bool, out, log i
 		fmt.Fprintf(out, "  %-24s %12d\n", t.Table, t.Rows)
 	}
 	return res, nil
+}
+
+// index is a secondary index: its name and the statement that creates it.
+type index struct{ name, sql string }
+
+// secondaryIndexes lists the indexes of table that no constraint owns
+// (not its primary key or a UNIQUE column), as the catalog gives them.
+func secondaryIndexes(ctx context.Context, tx *db.Tx, table string) ([]index, error) {
+	q := `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = $1 AND sql IS NOT NULL ORDER BY name`
+	if tx.Dialect.Engine == db.Postgres {
+		q = `SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() AND i.tablename = $1
+			AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname) ORDER BY i.indexname`
+	}
+	rows, err := tx.QueryContext(ctx, q, table)
+	if err != nil {
+		return nil, db.Normalize(err)
+	}
+	return db.Collect(rows, func(sc interface{ Scan(...any) error }) (index, error) {
+		var ix index
+		return ix, sc.Scan(&ix.name, &ix.sql)
+	})
 }

@@ -35,9 +35,24 @@ func TestGenerateScale(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		indexes := func() int {
+			q := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'patents'`
+			if d.Dialect.Engine == db.Postgres {
+				q = `SELECT COUNT(*) FROM pg_indexes WHERE tablename = 'patents'`
+			}
+			var n int
+			if err := d.QueryRowContext(ctx, q).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		before := indexes()
 		res, err := a.DemoScale(ctx, "test", true, io.Discard, io.Discard)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if after := indexes(); after != before || before < 5 {
+			t.Errorf("patents had %d indexes before the bulk load, %d after", before, after)
 		}
 		if _, err := a.DemoScale(ctx, "test", false, io.Discard, io.Discard); err == nil {
 			t.Error("a second generation into the same database was accepted")
