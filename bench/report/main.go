@@ -48,6 +48,7 @@ func main() {
 	rounds := flag.Int("rounds", 7, "measured rounds (the median is reported)")
 	fresh := flag.Bool("fresh", false, "drop a kept dataset and generate it again")
 	drop := flag.Bool("drop", false, "drop the dataset at the end")
+	flag.BoolVar(&withIndexes, "index", false, "measure with the proposed indexes (created if missing); without: dropped if there")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -58,6 +59,36 @@ func main() {
 }
 
 const password = "Bench-Report-2026!"
+
+// withIndexes says whether the proposed indexes are in place.
+var withIndexes bool
+
+// proposed are the indexes this benchmark proposes for the migrations: the
+// patent figures count one type in a region over a date range, and the
+// date-first indexes of 0021 read every region's patents of the period.
+var proposed = []struct{ name, cols string }{
+	{"bench_patents_type_region_app", "patents (type, region_code, application_date)"},
+	{"bench_patents_type_region_grant", "patents (type, region_code, grant_date)"},
+}
+
+// indexes creates the proposed indexes (with set) or drops them.
+func indexes(ctx context.Context, d *db.DB, with bool) error {
+	for _, ix := range proposed {
+		q := `DROP INDEX IF EXISTS ` + ix.name
+		if with {
+			q = `CREATE INDEX IF NOT EXISTS ` + ix.name + ` ON ` + ix.cols
+		}
+		if _, err := d.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	q := `ANALYZE patents`
+	if d.Dialect.Engine == db.Postgres {
+		q = `VACUUM ANALYZE patents`
+	}
+	_, err := d.ExecContext(ctx, q)
+	return err
+}
 
 func progress(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "bench/report: "+format+"\n", args...)
@@ -138,6 +169,10 @@ func run(ctx context.Context, scale, dbURL, data string, rounds int, fresh, drop
 		genTime, genRows = time.Since(t), res.Rows
 	default:
 		return fmt.Errorf("the database holds the %s dataset; use -fresh", got)
+	}
+	progress("proposed indexes: %v", withIndexes)
+	if err := indexes(ctx, a.DB, withIndexes); err != nil {
+		return err
 	}
 	sizes, err := tableSizes(ctx, a.DB)
 	if err != nil {
@@ -220,8 +255,8 @@ func run(ctx context.Context, scale, dbURL, data string, rounds int, fresh, drop
 
 	var out strings.Builder
 	fmt.Fprintf(&out, "### %s, %s scale\n\n", engine, scale)
-	fmt.Fprintf(&out, "%s · %d cores · %s · command `go run ./bench/report -scale %s%s` · median of %d rounds · load average before %s, after %s\n\n",
-		time.Now().UTC().Format("2006-01-02 15:04 UTC"), runtime.NumCPU(), runtime.Version(), scale, dbFlag(dbURL), rounds, loadBefore, loadAfter)
+	fmt.Fprintf(&out, "%s · %d cores · %s · command `go run ./bench/report -scale %s%s%s` · median of %d rounds · load average before %s, after %s\n\n",
+		time.Now().UTC().Format("2006-01-02 15:04 UTC"), runtime.NumCPU(), runtime.Version(), scale, dbFlag(dbURL), map[bool]string{true: " -index"}[withIndexes], rounds, loadBefore, loadAfter)
 	if genTime > 0 {
 		fmt.Fprintf(&out, "Dataset generated in this run: %s.\n\n", genTime.Round(time.Second))
 	} else {
@@ -229,6 +264,15 @@ func run(ctx context.Context, scale, dbURL, data string, rounds int, fresh, drop
 	}
 	_ = genRows
 	fmt.Fprintf(&out, "Rows: %s.\n\n", sizes)
+	if withIndexes {
+		var cols []string
+		for _, ix := range proposed {
+			cols = append(cols, ix.cols)
+		}
+		fmt.Fprintf(&out, "With the proposed indexes (`-index`): %s.\n\n", strings.Join(cols, "; "))
+	} else {
+		out.WriteString("With the indexes of the migrations only.\n\n")
+	}
 	out.WriteString("| figure | kejiju (ms) | bare SQL aggregates (ms) | ratio | target | met? |\n|---|---|---|---|---|---|\n")
 	for _, r := range rows {
 		fmt.Fprintf(&out, "| %s | %.1f | %.1f | %.2f | %s | %s |\n", r.figure, ms(r.kejiju), ms(r.bare), float64(r.kejiju)/float64(max(r.bare, 1)), r.target, r.met)
