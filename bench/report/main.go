@@ -38,6 +38,7 @@ import (
 	"kejiju/internal/auth"
 	"kejiju/internal/calendar"
 	"kejiju/internal/db"
+	"kejiju/internal/i18n"
 	"kejiju/internal/report"
 )
 
@@ -240,6 +241,24 @@ func run(ctx context.Context, scale, dbURL, data string, rounds int, fresh, drop
 			met = yes(float64(k) <= 2*float64(b))
 		}
 		rows = append(rows, row{"dashboard (GET /dashboard, this year to date), " + r.name, k, b, target, met})
+		u, err := a.Auth.UserByName(ctx, r.user)
+		if err != nil {
+			return err
+		}
+		pr := i18n.Default().Printer("zh-CN")
+		funcs := func() error {
+			figs, err := a.Figures.Figures(ctx, a.DB, u.Scope(), ytd)
+			if err != nil {
+				return err
+			}
+			_, err = a.Figures.Charts(ctx, a.DB, u.Scope(), ytd, figs, pr)
+			return err
+		}
+		k, b, err = pair(rounds, funcs, bareDash)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, row{"dashboard figures and charts (report.Catalog.Figures + Charts, no HTTP), " + r.name, k, b, "—", "—"})
 		progress("%s: half-year DOCX", r.name)
 		k, b, err = pair(rounds, docx, bareDocx)
 		if err != nil {
