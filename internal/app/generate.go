@@ -148,7 +148,6 @@ type gen struct {
 	villages map[string][]string // county → villages
 	ents     []genEnterprise
 	director *auth.User
-	policies map[string]int64 // subsidy kind → policy id
 }
 
 type genEnterprise struct {
