@@ -30,6 +30,8 @@ Usage: kejiju <command> [flags]
 Commands:
   serve          run the web server (--demo loads demo data on first start)
   migrate        apply database migrations and exit
+  demo --scale district|city|province
+                 generate a large deterministic dataset into an empty database
   user add       create an account (password read from stdin; empty: generated)
   user disable   disable an account:   kejiju user disable USERNAME --reason "…"
   user reset     reset a password:     kejiju user reset USERNAME
@@ -82,6 +84,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	switch cmd {
 	case "serve":
 		return serve(ctx, rest, getenv, stdout, stderr)
+	case "demo":
+		var scale string
+		return withApp(ctx, "demo", rest, getenv, stderr, func(fs *flag.FlagSet) {
+			fs.StringVar(&scale, "scale", "", "dataset size: district, city or province (test: a tiny one)")
+		}, func(a *app.App) error {
+			if scale == "" {
+				return exitError{2, errors.New("demo: --scale district|city|province is required")}
+			}
+			_, err := a.DemoScale(ctx, scale, false, stdout, stderr)
+			return err
+		})
 	case "migrate":
 		return withApp(ctx, "migrate", rest, getenv, stderr, nil, func(a *app.App) error {
 			v, err := a.DB.Version(ctx)

@@ -90,6 +90,7 @@ func Measures() []report.Measure {
 // summing is m summing the records' value column instead of counting them:
 // the same records, so a count and its sum always agree.
 func summing(m report.Measure, name string, unit report.Unit, value string) report.Measure {
+	m.Of, m.Sums = m.Name, value
 	m.Name, m.Unit, m.SQL = name, unit, strings.Replace(m.SQL, ", 0, ", ", "+value+", ", 1)
 	return m
 }

@@ -2,7 +2,9 @@ package report
 
 import (
 	"context"
+	"fmt"
 	"html/template"
+	"reflect"
 	"strconv"
 
 	"kejiju/internal/auth"
@@ -42,11 +44,11 @@ func (c *Catalog) Charts(ctx context.Context, q db.Querier, scope auth.Scope, p 
 		}
 		var series []chart.Series
 		for k, per := range []Period{year, year.LastYear()} {
-			rs, err := m.Records(ctx, q, scope, per)
+			vals, err := m.byMonth(ctx, q, scope, per)
 			if err != nil {
 				return nil, err
 			}
-			series = append(series, chart.Series{Name: pr.T("report.chart.year", per.From.Year), Values: byMonth(rs), Dashed: k == 1})
+			series = append(series, chart.Series{Name: pr.T("report.chart.year", per.From.Year), Values: vals, Dashed: k == 1})
 		}
 		out = append(out, svg(chart.Trend{Title: pr.T("report.measure." + name), Unit: pr.T("report.unit." + string(m.Unit)), Periods: months, Series: series}.SVG()))
 	}
@@ -56,6 +58,40 @@ func (c *Catalog) Charts(ctx context.Context, q db.Querier, scope auth.Scope, p 
 // svg marks a chart's SVG as safe HTML: the chart package escapes every
 // text it draws.
 func svg(b []byte) template.HTML { return template.HTML(b) }
+
+// byMonth counts what m counts in p by month. A measure on a date column is
+// counted by the database (its dates read YYYY-MM-DD as text on both
+// engines); one on instants lists its records and counts their Shanghai
+// days.
+func (m *Measure) byMonth(ctx context.Context, q db.Querier, scope auth.Scope, p Period) ([]float64, error) {
+	if reflect.ValueOf(m.Bounds).Pointer() != reflect.ValueOf(Dates).Pointer() {
+		rs, err := m.Records(ctx, q, scope, p)
+		return byMonth(rs), err
+	}
+	sql, args := m.aggregate(scope, p, "SELECT substr(CAST(d AS TEXT), 6, 2), count(*) FROM t GROUP BY substr(CAST(d AS TEXT), 6, 2)")
+	rows, err := q.QueryContext(ctx, sql, args...)
+	if err != nil {
+		return nil, db.Normalize(fmt.Errorf("report: %s by month: %w", m.Name, err))
+	}
+	type month struct {
+		mo string
+		n  float64
+	}
+	ms, err := db.Collect(rows, func(sc interface{ Scan(...any) error }) (month, error) {
+		var x month
+		return x, sc.Scan(&x.mo, &x.n)
+	})
+	if err != nil {
+		return nil, db.Normalize(fmt.Errorf("report: %s by month: %w", m.Name, err))
+	}
+	vals := make([]float64, 12)
+	for _, x := range ms {
+		if mo, err := strconv.Atoi(x.mo); err == nil && mo >= 1 && mo <= 12 {
+			vals[mo-1] += x.n
+		}
+	}
+	return vals, nil
+}
 
 // byMonth counts records by the month of their date (YYYY-MM-DD).
 func byMonth(rs []Record) []float64 {

@@ -121,9 +121,12 @@ type figurePage struct {
 	Measure *Measure
 	Figure  Figure
 	Records []Record
+	Page    web.Page
 }
 
-func (h *Handlers) figureData(r *http.Request) (*figurePage, error) {
+// figureData is a figure and its records: a page of them when paged (the
+// HTML page), all of them otherwise (the API).
+func (h *Handlers) figureData(r *http.Request, paged bool) (*figurePage, error) {
 	m, err := h.Catalog.Get(r.PathValue("name"))
 	if err != nil {
 		return nil, err
@@ -132,15 +135,26 @@ func (h *Handlers) figureData(r *http.Request) (*figurePage, error) {
 	if err != nil {
 		return nil, err
 	}
-	rs, err := m.Records(r.Context(), h.DB, web.UserFrom(r.Context()).Scope(), p)
+	scope := web.UserFrom(r.Context()).Scope()
+	n, sum, err := m.Figure(r.Context(), h.DB, scope, p)
 	if err != nil {
 		return nil, err
 	}
-	return &figurePage{Period: p, Measure: m, Records: rs, Figure: Figure{Name: m.Name, Unit: m.Unit, Value: m.Value(rs), Count: len(rs)}}, nil
+	d := &figurePage{Period: p, Measure: m, Figure: Figure{Name: m.Name, Unit: m.Unit, Value: m.value(n, sum), Count: n}}
+	d.Page = web.ListPage(r, recordsPerPage)
+	d.Page.Total = n
+	if !paged {
+		d.Page.Limit, d.Page.Offset = 0, 0
+	}
+	d.Records, err = m.RecordsPage(r.Context(), h.DB, scope, p, d.Page.Limit, d.Page.Offset)
+	return d, err
 }
 
+// recordsPerPage is how many of a figure's records its page lists at once.
+const recordsPerPage = 200
+
 func (h *Handlers) figure(w http.ResponseWriter, r *http.Request) error {
-	d, err := h.figureData(r)
+	d, err := h.figureData(r, true)
 	if err != nil {
 		return err
 	}
@@ -161,7 +175,7 @@ func (h *Handlers) apiFigures(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) apiFigure(w http.ResponseWriter, r *http.Request) error {
-	d, err := h.figureData(r)
+	d, err := h.figureData(r, false)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ package report
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"kejiju/internal/auth"
@@ -100,6 +101,11 @@ type Measure struct {
 	Bounds func(Period) (any, any)
 	// Href is the page of a record, with %d for its link id.
 	Href string
+	// Of and Sums mark a measure that sums the value Sums over the records
+	// of the measure named Of: its SQL is Of's with the value column (the
+	// literal 0) replaced by Sums. The catalog then computes both figures
+	// in one query.
+	Of, Sums string
 }
 
 // Dates bounds a TEXT date column: From and To as YYYY-MM-DD, both included
@@ -110,12 +116,57 @@ func Dates(p Period) (any, any) { return p.From.String(), p.To.String() }
 // start of the day after it (the SQL compares with >= $1 AND < $2).
 func Instants(p Period) (any, any) { return p.Start().UTC(), p.End().UTC() }
 
-// Records lists what m counts in p within scope.
-func (m *Measure) Records(ctx context.Context, q db.Querier, scope auth.Scope, p Period) ([]Record, error) {
+// query is m's SQL for p within scope, with its arguments.
+func (m *Measure) query(scope auth.Scope, p Period) (string, []any) {
 	from, to := m.Bounds(p)
 	args := []any{from, to}
 	cond := scope.Where(auth.Columns{Region: m.Region}, &args)
-	rows, err := q.QueryContext(ctx, fmt.Sprintf(m.SQL, cond), args...)
+	return fmt.Sprintf(m.SQL, cond), args
+}
+
+// aggregate wraps m's query, without its ORDER BY, as the table t(id,
+// label, link, v, d) under sel — so a figure is computed over the very
+// records the provenance lists, without fetching them.
+func (m *Measure) aggregate(scope auth.Scope, p Period, sel string) (string, []any) {
+	sql, args := m.query(scope, p)
+	if i := strings.LastIndex(sql, " ORDER BY "); i >= 0 {
+		sql = sql[:i]
+	}
+	return "WITH t (id, label, link, v, d) AS (" + sql + ") " + sel, args
+}
+
+// Figure computes m's figure in p within scope in the database: the number
+// of records it counts and the sum of their values, one row of an
+// aggregate over the same query as Records.
+func (m *Measure) Figure(ctx context.Context, q db.Querier, scope auth.Scope, p Period) (n int, sum int64, err error) {
+	sql, args := m.aggregate(scope, p, "SELECT count(*), CAST(coalesce(sum(v), 0) AS BIGINT) FROM t")
+	if err := q.QueryRowContext(ctx, sql, args...).Scan(&n, &sum); err != nil {
+		return 0, 0, db.Normalize(fmt.Errorf("report: %s: %w", m.Name, err))
+	}
+	return n, sum, nil
+}
+
+// value is the figure of n records whose values sum to sum.
+func (m *Measure) value(n int, sum int64) int64 {
+	if m.Unit.Summed() {
+		return sum
+	}
+	return int64(n)
+}
+
+// Records lists what m counts in p within scope.
+func (m *Measure) Records(ctx context.Context, q db.Querier, scope auth.Scope, p Period) ([]Record, error) {
+	return m.RecordsPage(ctx, q, scope, p, 0, 0)
+}
+
+// RecordsPage lists limit of the records m counts in p within scope, from
+// offset, in the query's order; limit 0 lists them all.
+func (m *Measure) RecordsPage(ctx context.Context, q db.Querier, scope auth.Scope, p Period, limit, offset int) ([]Record, error) {
+	sql, args := m.query(scope, p)
+	if limit > 0 {
+		sql += fmt.Sprintf(" LIMIT %d OFFSET %d", limit, max(offset, 0))
+	}
+	rows, err := q.QueryContext(ctx, sql, args...)
 	if err != nil {
 		return nil, db.Normalize(fmt.Errorf("report: %s: %w", m.Name, err))
 	}
@@ -219,17 +270,87 @@ func (c *Catalog) Get(name string) (*Measure, error) {
 
 // Figures computes every measure for p and the same period last year.
 func (c *Catalog) Figures(ctx context.Context, q db.Querier, scope auth.Scope, p Period) ([]Figure, error) {
-	out := make([]Figure, 0, len(c.list))
-	for _, m := range c.list {
-		now, err := m.Records(ctx, q, scope, p)
+	return c.figures(ctx, q, scope, p, c.list)
+}
+
+// figures computes the measures ms for p and the same period last year, in
+// the order of ms. A measure and the measures that sum over its records
+// (Of) are computed by one query per period: count(*) and each sum over
+// the records of the counted measure's query.
+func (c *Catalog) figures(ctx context.Context, q db.Querier, scope auth.Scope, p Period, ms []*Measure) ([]Figure, error) {
+	byName := make(map[string]Figure, len(ms))
+	done := map[*Measure]bool{}
+	for _, m := range ms {
+		if done[m] {
+			continue
+		}
+		group := []*Measure{m}
+		if base := c.byName[m.Of]; base != nil && base.twin(m) {
+			group = []*Measure{base, m}
+		}
+		for _, o := range ms {
+			if o != group[0] && o != m && o.Of == group[0].Name && group[0].twin(o) {
+				group = append(group, o)
+			}
+		}
+		now, err := group[0].figures(ctx, q, scope, p, group[1:])
 		if err != nil {
 			return nil, err
 		}
-		then, err := m.Records(ctx, q, scope, p.LastYear())
+		then, err := group[0].figures(ctx, q, scope, p.LastYear(), group[1:])
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Figure{Name: m.Name, Unit: m.Unit, Value: m.Value(now), LastYear: m.Value(then), Count: len(now)})
+		for i, g := range group {
+			byName[g.Name] = Figure{Name: g.Name, Unit: g.Unit, Value: g.value(now.n, now.sums[i]), LastYear: g.value(then.n, then.sums[i]), Count: now.n}
+			done[g] = true
+		}
+	}
+	out := make([]Figure, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, byName[m.Name])
 	}
 	return out, nil
+}
+
+// twin reports whether o sums a value over exactly m's records: its SQL is
+// m's with the value column replaced by o.Sums.
+func (m *Measure) twin(o *Measure) bool {
+	return o.Of == m.Name && o.Sums != "" && strings.Count(m.SQL, ", 0, ") > 0 &&
+		strings.Replace(m.SQL, ", 0, ", ", "+o.Sums+", ", 1) == o.SQL
+}
+
+// counted is the count of a query's records and the sums of its values.
+type counted struct {
+	n    int
+	sums []int64 // of m's value, then of each twin's
+}
+
+// figures counts m's records in p and sums m's value and each twin's
+// (measures for which m.twin holds) over them, in one query.
+func (m *Measure) figures(ctx context.Context, q db.Querier, scope auth.Scope, p Period, twins []*Measure) (counted, error) {
+	if len(twins) == 0 {
+		n, sum, err := m.Figure(ctx, q, scope, p)
+		return counted{n, []int64{sum}}, err
+	}
+	cols, sel, extra := "id, label, link, v", "count(*), CAST(coalesce(sum(v), 0) AS BIGINT)", ""
+	for i, tw := range twins {
+		cols += fmt.Sprintf(", s%d", i)
+		sel += fmt.Sprintf(", CAST(coalesce(sum(s%d), 0) AS BIGINT)", i)
+		extra += tw.Sums + ", "
+	}
+	sql, args := m.query(scope, p)
+	sql = strings.Replace(sql, ", 0, ", ", 0, "+extra, 1)
+	if i := strings.LastIndex(sql, " ORDER BY "); i >= 0 {
+		sql = sql[:i]
+	}
+	c := counted{sums: make([]int64, 1+len(twins))}
+	dst := []any{&c.n}
+	for i := range c.sums {
+		dst = append(dst, &c.sums[i])
+	}
+	if err := q.QueryRowContext(ctx, "WITH t ("+cols+", d) AS ("+sql+") SELECT "+sel+" FROM t", args...).Scan(dst...); err != nil {
+		return c, db.Normalize(fmt.Errorf("report: %s: %w", m.Name, err))
+	}
+	return c, nil
 }

@@ -81,3 +81,21 @@ func TestByMonth(t *testing.T) {
 		t.Errorf("byMonth = %v, want %v", got, want)
 	}
 }
+
+func TestTwin(t *testing.T) {
+	base := &Measure{Name: "drills", SQL: "SELECT q.id, q.site, q.id, 0, q.drill_date FROM quake_drills q WHERE %s"}
+	sum := &Measure{Name: "drilled", Of: "drills", Sums: "q.participants", SQL: "SELECT q.id, q.site, q.id, q.participants, q.drill_date FROM quake_drills q WHERE %s"}
+	if !base.twin(sum) {
+		t.Error("a sum over the same records is not a twin")
+	}
+	other := *sum
+	other.SQL = "SELECT q.id, q.site, q.id, q.participants, q.drill_date FROM quake_drills q WHERE q.rating = 'good' AND %s"
+	if base.twin(&other) {
+		t.Error("a sum over other records taken for a twin")
+	}
+	named := *sum
+	named.Of = "visits"
+	if base.twin(&named) {
+		t.Error("a sum of another measure taken for a twin")
+	}
+}

@@ -49,24 +49,31 @@ type Paragraph struct {
 
 // Summary writes the parts for p in the printer's language.
 func (c *Catalog) Summary(ctx context.Context, q db.Querier, scope auth.Scope, p Period, pr *i18n.Printer) ([]Paragraph, error) {
+	var ms []*Measure
+	for _, part := range Parts {
+		for _, name := range part.Measures {
+			if m := c.byName[name]; m != nil {
+				ms = append(ms, m)
+			}
+		}
+	}
+	figs, err := c.figures(ctx, q, scope, p, ms)
+	if err != nil {
+		return nil, err
+	}
+	byName := make(map[string]Figure, len(figs))
+	for _, f := range figs {
+		byName[f.Name] = f
+	}
 	var out []Paragraph
 	for _, part := range Parts {
 		para := Paragraph{Key: part.Heading, Heading: pr.T(part.Heading)}
 		args := make([]any, 0, len(part.Measures))
 		for _, name := range part.Measures {
-			m := c.byName[name]
-			if m == nil {
+			f, ok := byName[name]
+			if !ok {
 				break
 			}
-			rs, err := m.Records(ctx, q, scope, p)
-			if err != nil {
-				return nil, err
-			}
-			then, err := m.Records(ctx, q, scope, p.LastYear())
-			if err != nil {
-				return nil, err
-			}
-			f := Figure{Name: m.Name, Unit: m.Unit, Value: m.Value(rs), LastYear: m.Value(then), Count: len(rs)}
 			para.Figures = append(para.Figures, f)
 			args = append(args, f.Text())
 		}
