@@ -129,10 +129,17 @@ func (m *Measure) query(scope auth.Scope, p Period) (string, []any) {
 // records the provenance lists, without fetching them.
 func (m *Measure) aggregate(scope auth.Scope, p Period, sel string) (string, []any) {
 	sql, args := m.query(scope, p)
-	if i := strings.LastIndex(sql, " ORDER BY "); i >= 0 {
-		sql = sql[:i]
+	return "WITH t (id, label, link, v, d) AS (" + unordered(sql) + ") " + sel, args
+}
+
+// unordered is a query without its trailing ORDER BY (one after the last
+// parenthesis): the order of the records does not change their count, and
+// sorting them only to count them is wasted work.
+func unordered(sql string) string {
+	if i := strings.LastIndex(sql, " ORDER BY "); i > strings.LastIndex(sql, ")") {
+		return sql[:i]
 	}
-	return "WITH t (id, label, link, v, d) AS (" + sql + ") " + sel, args
+	return sql
 }
 
 // Figure computes m's figure in p within scope in the database: the number

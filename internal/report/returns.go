@@ -366,12 +366,7 @@ func SplitCounts(ctx context.Context, q db.Querier, m *Measure, p Period, reg st
 	if err != nil {
 		return nil, rest, all, err
 	}
-	// The order of the records does not change their count: a trailing
-	// ORDER BY (after the last parenthesis) is dropped.
-	if i := strings.LastIndex(inner, " ORDER BY "); i > strings.LastIndex(inner, ")") {
-		inner = inner[:i]
-	}
-	rows, err := q.QueryContext(ctx, `WITH records (region, id, label, link, value, day) AS (`+inner+`)
+	rows, err := q.QueryContext(ctx, `WITH records (region, id, label, link, value, day) AS (`+unordered(inner)+`)
 		SELECT region, COUNT(*), CAST(COALESCE(SUM(value), 0) AS BIGINT) FROM records GROUP BY region`, args...)
 	if err != nil {
 		return nil, rest, all, db.Normalize(fmt.Errorf("report: %s by region: %w", m.Name, err))
