@@ -123,33 +123,25 @@ func (m monthly) in(p Period) map[string]int {
 	return out
 }
 
-// statsRegion is the region column as the statistics filter on it. On
-// SQLite it is an expression, so that the planner counts from the date
-// indexes (which hold the region) rather than walking every patent of the
-// region through the region index: without statistics on the data it
-// takes a range of region codes for selective, and a district's staff
-// would visit all of the district's patents to count five months of them.
-// PostgreSQL keeps its statistics and chooses by them.
-func statsRegion(d db.Dialect) string {
-	if d.Engine == db.SQLite {
-		return "(p.region_code || '')"
-	}
-	return "p.region_code"
-}
-
+// statsWhere is the scope of the statistics over the rollups c: u's data
+// scope, and the township asked for.
 func (s *Service) statsWhere(u *auth.User, q StatsQuery) *db.Where {
 	w := &db.Where{}
-	col := statsRegion(s.DB.Dialect)
-	w.AddNumbered(u.Scope().Where(auth.Columns{Region: col, Enterprise: "p.enterprise_id"}, &w.Args))
+	w.AddNumbered(u.Scope().Where(auth.Columns{Region: "c.region_code", Enterprise: "c.enterprise_id"}, &w.Args))
 	if r := clean(q.RegionCode); r != "" {
-		w.AddNumbered(auth.Scope{Regions: []string{r}}.Where(auth.Columns{Region: col}, &w.Args))
+		w.AddNumbered(auth.Scope{Regions: []string{r}}.Where(auth.Columns{Region: "c.region_code"}, &w.Args))
 	}
 	return w
 }
 
-// Statistics computes the figures of the period in u's scope, straight
-// from the records: applications by application date, grants by grant
-// date, each application number once.
+// sumN is the rollups' count as an integer on both engines (SUM of a
+// BIGINT is NUMERIC on PostgreSQL).
+const sumN = "CAST(SUM(c.n) AS BIGINT)"
+
+// Statistics computes the figures of the period in u's scope from the
+// rollups, which every write keeps equal to a count of the records:
+// applications by application date, grants by grant date, each
+// application number once.
 func (s *Service) Statistics(ctx context.Context, u *auth.User, q StatsQuery) (*Stats, error) {
 	if !q.Period.Valid() {
 		return nil, i18n.FieldError("period", "patent.stats.bad_period")
@@ -161,27 +153,26 @@ func (s *Service) Statistics(ctx context.Context, u *auth.User, q StatsQuery) (*
 	last := q.Period.LastYear()
 	yearFrom := calendar.Date{Year: last.Year, Month: 1, Day: 1}
 	yearUntil := calendar.Date{Year: q.Period.Year + 1, Month: 1, Day: 1}
-	d := s.DB.Dialect
 
 	apps, grants := monthly{}, monthly{}
 	for _, c := range []struct {
-		col string
-		m   monthly
-	}{{"p.application_date", apps}, {"p.grant_date", grants}} {
+		measure string
+		m       monthly
+	}{{measureApplied, apps}, {measureGranted, grants}} {
 		w := s.statsWhere(u, q)
-		w.Add(c.col+" >= ? AND "+c.col+" < ?", yearFrom, yearUntil)
-		rows, err := s.DB.QueryContext(ctx, `SELECT `+d.YearOf(c.col)+`, `+d.MonthOf(c.col)+`, p.type, COUNT(*) FROM patents p WHERE `+w.SQL()+
-			` GROUP BY `+d.YearOf(c.col)+`, `+d.MonthOf(c.col)+`, p.type`, w.Args...)
+		w.Add("c.measure = ? AND c.month >= ? AND c.month < ?", c.measure, yearMonth(yearFrom), yearMonth(yearUntil))
+		rows, err := s.DB.QueryContext(ctx, `SELECT c.month, c.type, `+sumN+` FROM patent_counts c WHERE `+w.SQL()+
+			` GROUP BY c.month, c.type`, w.Args...)
 		if err != nil {
 			return nil, db.Normalize(err)
 		}
 		_, err = db.Collect(rows, func(sc interface{ Scan(...any) error }) (struct{}, error) {
-			var y, mo, n int
+			var ym, n int
 			var t string
-			if err := sc.Scan(&y, &mo, &t, &n); err != nil {
+			if err := sc.Scan(&ym, &t, &n); err != nil {
 				return struct{}{}, err
 			}
-			c.m.add(y, mo, t, n)
+			c.m.add(ym/100, ym%100, t, n)
 			return struct{}{}, nil
 		})
 		if err != nil {
@@ -206,11 +197,11 @@ func (s *Service) Statistics(ctx context.Context, u *auth.User, q StatsQuery) (*
 	}
 
 	var err error
-	if st.ByTownship, err = s.lines(ctx, u, q, "p.region_code"); err != nil {
+	if st.ByTownship, err = s.lines(ctx, u, q, "c.region_code"); err != nil {
 		return nil, err
 	}
 	st.ByTownship = byTownship(st.ByTownship)
-	if st.ByEnterprise, err = s.lines(ctx, u, q, "COALESCE(p.enterprise_id, 0)"); err != nil {
+	if st.ByEnterprise, err = s.lines(ctx, u, q, "c.enterprise_id"); err != nil {
 		return nil, err
 	}
 	slices.SortStableFunc(st.ByEnterprise, func(a, b Line) int {
@@ -225,8 +216,8 @@ func (s *Service) Statistics(ctx context.Context, u *auth.User, q StatsQuery) (*
 
 	_, until := q.Period.Range()
 	w := s.statsWhere(u, q)
-	w.Add("p.type = ? AND p.status IN (?, ?) AND p.grant_date < ?", Invention, Granted, Valid, until)
-	if err := s.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM patents p WHERE `+w.SQL(), w.Args...).Scan(&st.ValidInventions); err != nil {
+	w.Add("c.measure = ? AND c.month < ?", measureValidInvention, yearMonth(until))
+	if err := s.DB.QueryRowContext(ctx, `SELECT COALESCE(`+sumN+`, 0) FROM patent_counts c WHERE `+w.SQL(), w.Args...).Scan(&st.ValidInventions); err != nil {
 		return nil, db.Normalize(err)
 	}
 	area := st.RegionCode
@@ -244,15 +235,15 @@ func (s *Service) Statistics(ctx context.Context, u *auth.User, q StatsQuery) (*
 }
 
 // lines counts applications and grants in the period grouped by key, a
-// column of the date indexes.
+// column of the rollups.
 func (s *Service) lines(ctx context.Context, u *auth.User, q StatsQuery, key string) ([]Line, error) {
 	from, until := q.Period.Range()
 	byKey := map[string]*Line{}
 	var order []string
-	for i, col := range []string{"p.application_date", "p.grant_date"} {
+	for i, measure := range []string{measureApplied, measureGranted} {
 		w := s.statsWhere(u, q)
-		w.Add(col+" >= ? AND "+col+" < ?", from, until)
-		rows, err := s.DB.QueryContext(ctx, `SELECT `+key+`, p.type, COUNT(*) FROM patents p WHERE `+w.SQL()+` GROUP BY `+key+`, p.type`, w.Args...)
+		w.Add("c.measure = ? AND c.month >= ? AND c.month < ?", measure, yearMonth(from), yearMonth(until))
+		rows, err := s.DB.QueryContext(ctx, `SELECT `+key+`, c.type, `+sumN+` FROM patent_counts c WHERE `+w.SQL()+` GROUP BY `+key+`, c.type`, w.Args...)
 		if err != nil {
 			return nil, db.Normalize(err)
 		}
