@@ -531,7 +531,7 @@ func seriesChart(st *Stats) template.HTML {
 }
 
 // statsExport writes the period's figures as a workbook: the totals, the
-// same period last year, then each township and enterprise.
+// same period last year, then each township, enterprise and industry.
 func (h *Handlers) statsExport(w http.ResponseWriter, r *http.Request) error {
 	d, err := h.statsData(r)
 	if err != nil {
@@ -574,6 +574,11 @@ func (h *Handlers) statsExport(w http.ResponseWriter, r *http.Request) error {
 		}
 		if err == nil {
 			err = row("企业", name, l.Counts)
+		}
+	}
+	for _, l := range st.ByIndustry {
+		if err == nil {
+			err = row("行业", l.Name, l.Counts)
 		}
 	}
 	if err == nil {

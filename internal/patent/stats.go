@@ -66,6 +66,10 @@ type Stats struct {
 	Series       []Point `json:"series"`
 	ByTownship   []Line  `json:"by_township"`
 	ByEnterprise []Line  `json:"by_enterprise"`
+	// ByIndustry counts by the applicant enterprise's industry, the
+	// GB/T 4754-2017 section (门类) of its industry code; key "" holds the
+	// patents of no enterprise or of one without an industry code.
+	ByIndustry []Line `json:"by_industry"`
 	// ValidInventions counts invention patents in force (granted or valid)
 	// granted before the period ended, by their current legal status.
 	ValidInventions int    `json:"valid_inventions"`
@@ -197,12 +201,18 @@ func (s *Service) Statistics(ctx context.Context, u *auth.User, q StatsQuery) (*
 	}
 
 	var err error
-	if st.ByTownship, err = s.lines(ctx, u, q, "c.region_code"); err != nil {
+	if st.ByTownship, err = s.lines(ctx, u, q, "c.region_code", ""); err != nil {
 		return nil, err
 	}
 	st.ByTownship = byTownship(st.ByTownship)
-	if st.ByEnterprise, err = s.lines(ctx, u, q, "c.enterprise_id"); err != nil {
+	if st.ByEnterprise, err = s.lines(ctx, u, q, "c.enterprise_id", ""); err != nil {
 		return nil, err
+	}
+	if st.ByIndustry, err = s.lines(ctx, u, q, "COALESCE(SUBSTR(e.industry_code, 1, 1), '')", ` LEFT JOIN enterprises e ON e.id = c.enterprise_id`); err != nil {
+		return nil, err
+	}
+	for i := range st.ByIndustry {
+		st.ByIndustry[i].Name = IndustryName(st.ByIndustry[i].Key)
 	}
 	slices.SortStableFunc(st.ByEnterprise, func(a, b Line) int {
 		return (b.TotalApplications() + b.TotalGrants()) - (a.TotalApplications() + a.TotalGrants())
@@ -235,15 +245,15 @@ func (s *Service) Statistics(ctx context.Context, u *auth.User, q StatsQuery) (*
 }
 
 // lines counts applications and grants in the period grouped by key, a
-// column of the rollups.
-func (s *Service) lines(ctx context.Context, u *auth.User, q StatsQuery, key string) ([]Line, error) {
+// column of the rollups c or of what join adds.
+func (s *Service) lines(ctx context.Context, u *auth.User, q StatsQuery, key, join string) ([]Line, error) {
 	from, until := q.Period.Range()
 	byKey := map[string]*Line{}
 	var order []string
 	for i, measure := range []string{measureApplied, measureGranted} {
 		w := s.statsWhere(u, q)
 		w.Add("c.measure = ? AND c.month >= ? AND c.month < ?", measure, yearMonth(from), yearMonth(until))
-		rows, err := s.DB.QueryContext(ctx, `SELECT `+key+`, c.type, `+sumN+` FROM patent_counts c WHERE `+w.SQL()+` GROUP BY `+key+`, c.type`, w.Args...)
+		rows, err := s.DB.QueryContext(ctx, `SELECT `+key+`, c.type, `+sumN+` FROM patent_counts c`+join+` WHERE `+w.SQL()+` GROUP BY `+key+`, c.type`, w.Args...)
 		if err != nil {
 			return nil, db.Normalize(err)
 		}
