@@ -16,7 +16,7 @@ import (
 // The statistics read monthly counts (table patent_counts) rather than the
 // patents: applications by application month, grants by grant month, and
 // invention patents in force by grant month, each by region, enterprise
-// (0: none) and type. Every write that moves a count changes it in the same
+// (0: none; and once more under -1, all of them) and type. Every write that moves a count changes it in the same
 // transaction — Create, SetStatus, Link, Import — and RebuildRollups
 // recounts them from the patents (for bulk loaders, and as a repair);
 // VerifyRollups compares the two.
@@ -43,24 +43,30 @@ func yearMonth(d calendar.Date) int { return d.Year*100 + int(d.Month) }
 type deltas map[countKey]int64
 
 // add counts a patent's contributions sign times (+1 for the record
-// after a change, -1 for the record before it). It is the Go twin of
-// countsSelect.
+// after a change, -1 for the record before it), under its enterprise and
+// under allEnterprises. It is the Go twin of countsSelect.
 func (d deltas) add(p *Patent, sign int64) {
 	if p == nil {
 		return
 	}
-	k := countKey{Measure: measureApplied, Month: yearMonth(p.ApplicationDate), RegionCode: p.RegionCode, Enterprise: p.EnterpriseID, Type: p.Type}
-	d[k] += sign
-	if p.GrantDate.IsZero() {
-		return
-	}
-	k.Month, k.Measure = yearMonth(p.GrantDate), measureGranted
-	d[k] += sign
-	if p.Type == Invention && InForce(p.Status) {
-		k.Measure = measureValidInvention
+	for _, ent := range []int64{p.EnterpriseID, allEnterprises} {
+		k := countKey{Measure: measureApplied, Month: yearMonth(p.ApplicationDate), RegionCode: p.RegionCode, Enterprise: ent, Type: p.Type}
 		d[k] += sign
+		if p.GrantDate.IsZero() {
+			continue
+		}
+		k.Month, k.Measure = yearMonth(p.GrantDate), measureGranted
+		d[k] += sign
+		if p.Type == Invention && InForce(p.Status) {
+			k.Measure = measureValidInvention
+			d[k] += sign
+		}
 	}
 }
+
+// allEnterprises is the rollups' enterprise_id of the rows that count
+// every patent, linked to an enterprise or not: a district's totals.
+const allEnterprises = -1
 
 // change counts the move of one patent from before to after (either may be
 // nil) and writes it.
@@ -111,18 +117,21 @@ const upsert = ` ON CONFLICT (measure, month, region_code, enterprise_id, type) 
 
 // countsSelect is the SELECT of the rollup rows of the patents p matching
 // where (with its arguments numbered from $1): measure, month,
-// region_code, enterprise_id, type, n. It is the SQL twin of deltas.add.
+// region_code, enterprise_id, type, n, each patent under its enterprise
+// and under allEnterprises. It is the SQL twin of deltas.add.
 func countsSelect(d db.Dialect, where string) string {
 	month := func(col string) string { return "(" + d.YearOf(col) + " * 100 + " + d.MonthOf(col) + ")" }
-	return `SELECT measure, month, region_code, enterprise_id, type, COUNT(*) AS n FROM (
-		SELECT '` + measureApplied + `' AS measure, ` + month("p.application_date") + ` AS month, p.region_code AS region_code,
-			COALESCE(p.enterprise_id, 0) AS enterprise_id, p.type AS type FROM patents p WHERE ` + where + `
-		UNION ALL
-		SELECT '` + measureGranted + `', ` + month("p.grant_date") + `, p.region_code, COALESCE(p.enterprise_id, 0), p.type
-			FROM patents p WHERE p.grant_date IS NOT NULL AND ` + where + `
-		UNION ALL
-		SELECT '` + measureValidInvention + `', ` + month("p.grant_date") + `, p.region_code, COALESCE(p.enterprise_id, 0), p.type
-			FROM patents p WHERE p.grant_date IS NOT NULL AND p.type = 'invention' AND p.status IN ('granted', 'valid') AND ` + where + `
+	var parts []string
+	for _, ent := range []string{"COALESCE(p.enterprise_id, 0)", strconv.Itoa(allEnterprises)} {
+		parts = append(parts,
+			`SELECT '`+measureApplied+`' AS measure, `+month("p.application_date")+` AS month, p.region_code AS region_code, `+ent+` AS enterprise_id,
+				p.type AS type FROM patents p WHERE `+where,
+			`SELECT '`+measureGranted+`', `+month("p.grant_date")+`, p.region_code, `+ent+`, p.type
+				FROM patents p WHERE p.grant_date IS NOT NULL AND `+where,
+			`SELECT '`+measureValidInvention+`', `+month("p.grant_date")+`, p.region_code, `+ent+`, p.type
+				FROM patents p WHERE p.grant_date IS NOT NULL AND p.type = 'invention' AND p.status IN ('granted', 'valid') AND `+where)
+	}
+	return `SELECT measure, month, region_code, enterprise_id, type, COUNT(*) AS n FROM (` + strings.Join(parts, "\nUNION ALL\n") + `
 	) c WHERE true GROUP BY measure, month, region_code, enterprise_id, type`
 }
 
@@ -152,7 +161,11 @@ type RollupDiff struct {
 }
 
 func (d RollupDiff) String() string {
-	return fmt.Sprintf("%s %d %s enterprise %d %s: rollup %d, recount %d", d.Measure, d.Month, d.RegionCode, d.Enterprise, d.Type, d.Rollup, d.Recount)
+	ent := "enterprise " + strconv.FormatInt(d.Enterprise, 10)
+	if d.Enterprise == allEnterprises {
+		ent = "all enterprises"
+	}
+	return fmt.Sprintf("%s %d %s %s %s: rollup %d, recount %d", d.Measure, d.Month, d.RegionCode, ent, d.Type, d.Rollup, d.Recount)
 }
 
 // VerifyRollups recounts the rollups from the patents in one read and

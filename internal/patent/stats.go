@@ -128,12 +128,21 @@ func (m monthly) in(p Period) map[string]int {
 }
 
 // statsWhere is the scope of the statistics over the rollups c: u's data
-// scope, and the township asked for.
-func (s *Service) statsWhere(u *auth.User, q StatsQuery) *db.Where {
+// scope, and the township asked for. Totals read the rows of all
+// enterprises (-1) in a region's scope; lines by enterprise read the
+// enterprises' own rows (the +0 keeps SQLite on the month index).
+// An enterprise's scope reads its own rows either way.
+func (s *Service) statsWhere(u *auth.User, q StatsQuery, byEnterprise bool) *db.Where {
 	w := &db.Where{}
 	w.AddNumbered(u.Scope().Where(auth.Columns{Region: "c.region_code", Enterprise: "c.enterprise_id"}, &w.Args))
 	if r := clean(q.RegionCode); r != "" {
 		w.AddNumbered(auth.Scope{Regions: []string{r}}.Where(auth.Columns{Region: "c.region_code"}, &w.Args))
+	}
+	switch {
+	case byEnterprise:
+		w.Add("c.enterprise_id + 0 >= 0")
+	case u.Scope().EnterpriseID == 0:
+		w.Add("c.enterprise_id = ?", allEnterprises)
 	}
 	return w
 }
@@ -163,7 +172,7 @@ func (s *Service) Statistics(ctx context.Context, u *auth.User, q StatsQuery) (*
 		measure string
 		m       monthly
 	}{{measureApplied, apps}, {measureGranted, grants}} {
-		w := s.statsWhere(u, q)
+		w := s.statsWhere(u, q, false)
 		w.Add("c.measure = ? AND c.month >= ? AND c.month < ?", c.measure, yearMonth(yearFrom), yearMonth(yearUntil))
 		rows, err := s.DB.QueryContext(ctx, `SELECT c.month, c.type, `+sumN+` FROM patent_counts c WHERE `+w.SQL()+
 			` GROUP BY c.month, c.type`, w.Args...)
@@ -201,14 +210,14 @@ func (s *Service) Statistics(ctx context.Context, u *auth.User, q StatsQuery) (*
 	}
 
 	var err error
-	if st.ByTownship, err = s.lines(ctx, u, q, "c.region_code", ""); err != nil {
+	if st.ByTownship, err = s.lines(ctx, u, q, "c.region_code", "", false); err != nil {
 		return nil, err
 	}
 	st.ByTownship = byTownship(st.ByTownship)
-	if st.ByEnterprise, err = s.lines(ctx, u, q, "c.enterprise_id", ""); err != nil {
+	if st.ByEnterprise, err = s.lines(ctx, u, q, "c.enterprise_id", "", true); err != nil {
 		return nil, err
 	}
-	if st.ByIndustry, err = s.lines(ctx, u, q, "COALESCE(SUBSTR(e.industry_code, 1, 1), '')", ` LEFT JOIN enterprises e ON e.id = c.enterprise_id`); err != nil {
+	if st.ByIndustry, err = s.lines(ctx, u, q, "COALESCE(SUBSTR(e.industry_code, 1, 1), '')", ` LEFT JOIN enterprises e ON e.id = c.enterprise_id`, true); err != nil {
 		return nil, err
 	}
 	for i := range st.ByIndustry {
@@ -225,7 +234,7 @@ func (s *Service) Statistics(ctx context.Context, u *auth.User, q StatsQuery) (*
 	}
 
 	_, until := q.Period.Range()
-	w := s.statsWhere(u, q)
+	w := s.statsWhere(u, q, false)
 	w.Add("c.measure = ? AND c.month < ?", measureValidInvention, yearMonth(until))
 	if err := s.DB.QueryRowContext(ctx, `SELECT COALESCE(`+sumN+`, 0) FROM patent_counts c WHERE `+w.SQL(), w.Args...).Scan(&st.ValidInventions); err != nil {
 		return nil, db.Normalize(err)
@@ -246,12 +255,12 @@ func (s *Service) Statistics(ctx context.Context, u *auth.User, q StatsQuery) (*
 
 // lines counts applications and grants in the period grouped by key, a
 // column of the rollups c or of what join adds.
-func (s *Service) lines(ctx context.Context, u *auth.User, q StatsQuery, key, join string) ([]Line, error) {
+func (s *Service) lines(ctx context.Context, u *auth.User, q StatsQuery, key, join string, byEnterprise bool) ([]Line, error) {
 	from, until := q.Period.Range()
 	byKey := map[string]*Line{}
 	var order []string
 	for i, measure := range []string{measureApplied, measureGranted} {
-		w := s.statsWhere(u, q)
+		w := s.statsWhere(u, q, byEnterprise)
 		w.Add("c.measure = ? AND c.month >= ? AND c.month < ?", measure, yearMonth(from), yearMonth(until))
 		rows, err := s.DB.QueryContext(ctx, `SELECT `+key+`, c.type, `+sumN+` FROM patent_counts c`+join+` WHERE `+w.SQL()+` GROUP BY `+key+`, c.type`, w.Args...)
 		if err != nil {
