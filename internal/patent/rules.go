@@ -363,3 +363,12 @@ func IndustryName(section string) string {
 	}
 	return section
 }
+
+// IPClass is the class a patent type counts in for the 高企/科小 rules:
+// 1 (Ⅰ类) for an invention, 2 (Ⅱ类) for a utility model or a design.
+func IPClass(typ string) int {
+	if typ == Invention {
+		return 1
+	}
+	return 2
+}

@@ -413,3 +413,58 @@ func (s *Service) SetPopulation(ctx context.Context, u *auth.User, regionCode st
 		return err
 	})
 }
+
+// IPPatent is a patent as the enterprise's IP counts it.
+type IPPatent struct {
+	AppNo     string        `json:"app_no"`
+	Type      string        `json:"type"`
+	Class     int           `json:"class"` // IPClass
+	GrantDate calendar.Date `json:"grant_date"`
+}
+
+// InForce returns the granted patents in force (granted or valid) linked
+// to the enterprises given, or to any enterprise when ids is empty, in
+// u's scope, by enterprise.
+func (s *Service) InForce(ctx context.Context, u *auth.User, ids ...int64) (map[int64][]IPPatent, error) {
+	q := &db.Where{}
+	scope(u, q)
+	q.Add("p.status IN (?, ?) AND p.grant_date IS NOT NULL", Granted, Valid)
+	if len(ids) == 0 {
+		q.Add("p.enterprise_id IS NOT NULL")
+	} else {
+		ph := make([]string, len(ids))
+		for i, id := range ids {
+			q.Args = append(q.Args, id)
+			ph[i] = "$" + strconv.Itoa(len(q.Args))
+		}
+		q.AddNumbered("p.enterprise_id IN (" + strings.Join(ph, ", ") + ")")
+	}
+	rows, err := s.DB.QueryContext(ctx, `SELECT p.enterprise_id, p.app_no, p.type, p.grant_date FROM patents p WHERE `+q.SQL()+` ORDER BY p.enterprise_id, p.grant_date, p.id`, q.Args...)
+	if err != nil {
+		return nil, db.Normalize(err)
+	}
+	out := map[int64][]IPPatent{}
+	_, err = db.Collect(rows, func(sc interface{ Scan(...any) error }) (struct{}, error) {
+		var id int64
+		var p IPPatent
+		err := sc.Scan(&id, &p.AppNo, &p.Type, &p.GrantDate)
+		p.Class = IPClass(p.Type)
+		out[id] = append(out[id], p)
+		return struct{}{}, err
+	})
+	return out, err
+}
+
+// IPCounts counts an enterprise's granted patents in force by class, as of
+// today: Class I (inventions) and Class II (utility models, designs).
+func (s *Service) IPCounts(ctx context.Context, u *auth.User, enterpriseID int64) (classI, classII int, err error) {
+	m, err := s.InForce(ctx, u, enterpriseID)
+	for _, p := range m[enterpriseID] {
+		if p.Class == 1 {
+			classI++
+		} else {
+			classII++
+		}
+	}
+	return classI, classII, err
+}
