@@ -176,6 +176,17 @@ func (f Filter) where(u *auth.User) *db.Where {
 	if f.Year > 0 {
 		q.Add("p.application_date >= ? AND p.application_date < ?", calendar.Date{Year: f.Year, Month: 1, Day: 1}, calendar.Date{Year: f.Year + 1, Month: 1, Day: 1})
 	}
+	for _, r := range []struct {
+		col         string
+		from, until calendar.Date
+	}{{"p.application_date", f.AppliedFrom, f.AppliedUntil}, {"p.grant_date", f.GrantedFrom, f.GrantedUntil}} {
+		if !r.from.IsZero() {
+			q.Add(r.col+" >= ?", r.from)
+		}
+		if !r.until.IsZero() {
+			q.Add(r.col+" < ?", r.until)
+		}
+	}
 	if f.Unconfirmed {
 		q.Add("p.candidate_id IS NOT NULL AND p.enterprise_id IS NULL")
 	}
