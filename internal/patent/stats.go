@@ -214,12 +214,15 @@ func (s *Service) Statistics(ctx context.Context, u *auth.User, q StatsQuery) (*
 		return nil, err
 	}
 	st.ByTownship = byTownship(st.ByTownship)
-	if st.ByEnterprise, err = s.lines(ctx, u, q, "c.enterprise_id", "", true); err != nil {
+	// One read gives both the enterprise and the industry lines: keyed
+	// "enterprise:section".
+	both, err := s.lines(ctx, u, q, "CAST(c.enterprise_id AS TEXT) || ':' || COALESCE(SUBSTR(e.industry_code, 1, 1), '')",
+		` LEFT JOIN enterprises e ON e.id = c.enterprise_id`, true)
+	if err != nil {
 		return nil, err
 	}
-	if st.ByIndustry, err = s.lines(ctx, u, q, "COALESCE(SUBSTR(e.industry_code, 1, 1), '')", ` LEFT JOIN enterprises e ON e.id = c.enterprise_id`, true); err != nil {
-		return nil, err
-	}
+	st.ByEnterprise = regroup(both, func(k string) string { id, _, _ := strings.Cut(k, ":"); return id })
+	st.ByIndustry = regroup(both, func(k string) string { _, sec, _ := strings.Cut(k, ":"); return sec })
 	for i := range st.ByIndustry {
 		st.ByIndustry[i].Name = IndustryName(st.ByIndustry[i].Key)
 	}
@@ -347,13 +350,20 @@ func keyText(k any) string {
 // byTownship rolls region lines up to the township (9-digit code): a
 // village's patents count for its township.
 func byTownship(lines []Line) []Line {
+	return regroup(lines, func(k string) string {
+		if len(k) > 9 {
+			return k[:9]
+		}
+		return k
+	})
+}
+
+// regroup adds lines up under the keys keyOf gives, in key order.
+func regroup(lines []Line, keyOf func(string) string) []Line {
 	byKey := map[string]*Line{}
 	var order []string
 	for _, l := range lines {
-		k := l.Key
-		if len(k) > 9 {
-			k = k[:9]
-		}
+		k := keyOf(l.Key)
 		t := byKey[k]
 		if t == nil {
 			t = &Line{Key: k, Counts: newCounts()}
