@@ -210,14 +210,14 @@ func (s *Service) Statistics(ctx context.Context, u *auth.User, q StatsQuery) (*
 	}
 
 	var err error
-	if st.ByTownship, err = s.lines(ctx, u, q, "c.region_code", "", false); err != nil {
+	if st.ByTownship, err = s.lines(ctx, u, q, "c.region_code", "x.k", "", false); err != nil {
 		return nil, err
 	}
 	st.ByTownship = byTownship(st.ByTownship)
 	// One read gives both the enterprise and the industry lines: keyed
 	// "enterprise:section".
-	both, err := s.lines(ctx, u, q, "CAST(c.enterprise_id AS TEXT) || ':' || COALESCE(SUBSTR(e.industry_code, 1, 1), '')",
-		` LEFT JOIN enterprises e ON e.id = c.enterprise_id`, true)
+	both, err := s.lines(ctx, u, q, "c.enterprise_id", "CAST(x.k AS TEXT) || ':' || COALESCE(SUBSTR(e.industry_code, 1, 1), '')",
+		` LEFT JOIN enterprises e ON e.id = x.k`, true)
 	if err != nil {
 		return nil, err
 	}
@@ -256,16 +256,20 @@ func (s *Service) Statistics(ctx context.Context, u *auth.User, q StatsQuery) (*
 	return st, nil
 }
 
-// lines counts applications and grants in the period grouped by key, a
-// column of the rollups c or of what join adds.
-func (s *Service) lines(ctx context.Context, u *auth.User, q StatsQuery, key, join string, byEnterprise bool) ([]Line, error) {
+// lines counts applications and grants in the period grouped by col, a
+// column of the rollups c, then keyed by key, an expression of the counts
+// x (x.k: col) and of what join adds.
+func (s *Service) lines(ctx context.Context, u *auth.User, q StatsQuery, col, key, join string, byEnterprise bool) ([]Line, error) {
 	from, until := q.Period.Range()
 	byKey := map[string]*Line{}
 	var order []string
 	for i, measure := range []string{measureApplied, measureGranted} {
 		w := s.statsWhere(u, q, byEnterprise)
 		w.Add("c.measure = ? AND c.month >= ? AND c.month < ?", measure, yearMonth(from), yearMonth(until))
-		rows, err := s.DB.QueryContext(ctx, `SELECT `+key+`, c.type, `+sumN+` FROM patent_counts c`+join+` WHERE `+w.SQL()+` GROUP BY `+key+`, c.type`, w.Args...)
+		// Counted by col first, then joined: one lookup per line, not per
+		// rollup row.
+		rows, err := s.DB.QueryContext(ctx, `SELECT `+key+`, x.type, x.n FROM (SELECT `+col+` AS k, c.type AS type, `+sumN+` AS n
+			FROM patent_counts c WHERE `+w.SQL()+` GROUP BY `+col+`, c.type) x`+join, w.Args...)
 		if err != nil {
 			return nil, db.Normalize(err)
 		}
