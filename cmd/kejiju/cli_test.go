@@ -286,3 +286,38 @@ func TestVerifyLedger(t *testing.T) {
 		t.Fatalf("tampered ledger: exit %d %v\n%s", exitCode(err), err, out)
 	}
 }
+
+// TestVerifyPatents writes a patent behind the service's back, so the
+// statistics' rollups miss it: verify-patents must fail and name the
+// rows; --repair rebuilds them and the check passes.
+func TestVerifyPatents(t *testing.T) {
+	dir := t.TempDir()
+	out, err := kejiju(t, "", "verify-patents", "--data", dir)
+	if err != nil || !strings.Contains(out, "patent rollups OK: 0 patents") {
+		t.Fatalf("no patents: %v\n%s", err, out)
+	}
+	raw, err := sql.Open("sqlite", filepath.Join(dir, "kejiju.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`INSERT INTO patents (app_no, type, title, region_code, application_date, grant_date, status, created_at, updated_at)
+		VALUES ('202510000001.X', 'invention', '一种测试方法', '341203100', '2025-03-04', '2026-01-05', 'valid', '2026-11-29 00:00:00+00:00', '2026-11-29 00:00:00+00:00')`); err != nil {
+		t.Fatal(err)
+	}
+	out, err = kejiju(t, "", "verify-patents", "--data", dir)
+	for _, want := range []string{"applied 202503 341203100 enterprise 0 invention: rollup 0, recount 1",
+		"granted 202601 341203100 enterprise 0 invention: rollup 0, recount 1", "valid_invention 202601 341203100 all enterprises invention: rollup 0, recount 1"} {
+		if exitCode(err) != 3 || !strings.Contains(out, want) {
+			t.Fatalf("a patent behind the rollups: exit %d %v, want %q\n%s", exitCode(err), err, want, out)
+		}
+	}
+	out, err = kejiju(t, "", "verify-patents", "--data", dir, "--repair")
+	if err != nil || !strings.Contains(out, "rebuilt (6 rows differed)") || !strings.Contains(out, "patent rollups OK: 1 patents") {
+		t.Fatalf("repair: %v\n%s", err, out)
+	}
+	var events int
+	if err := raw.QueryRow(`SELECT COUNT(*) FROM audit_events WHERE action = 'patent.rollups.rebuild'`).Scan(&events); err != nil || events != 1 {
+		t.Fatalf("repair audit events: %d %v", events, err)
+	}
+}

@@ -48,6 +48,8 @@ Commands:
   restore        restore a backup into a data directory
   verify-audit   re-walk the audit hash chain; non-zero exit names the bad entry
   verify-ledger  recompute every balance from the postings; non-zero exit names what differs
+  verify-patents recount the patent statistics' rollups from the patents; non-zero exit names
+                 what differs; --repair rebuilds them (audited)
   version        print the version
 
 Common flags (or environment variables):
@@ -148,6 +150,35 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 				return exitError{3, fmt.Errorf("ledger does not verify")}
 			}
 			fmt.Fprintf(stdout, "ledger OK: %d accounts, %d transactions, %d postings\n", r.Accounts, r.Transactions, r.Postings)
+			return nil
+		})
+	case "verify-patents":
+		var repair bool
+		return withApp(ctx, "verify-patents", rest, getenv, stderr, func(fs *flag.FlagSet) {
+			fs.BoolVar(&repair, "repair", false, "rebuild the rollups from the patents")
+		}, func(a *app.App) error {
+			if repair {
+				n, err := a.Patents.RepairRollups(ctx, "kejiju verify-patents --repair")
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(stdout, "patent rollups rebuilt (%d rows differed)\n", n)
+			}
+			diffs, err := a.Patents.VerifyRollups(ctx)
+			if err != nil {
+				return err
+			}
+			for _, d := range diffs {
+				fmt.Fprintln(stdout, d)
+			}
+			if len(diffs) > 0 {
+				return exitError{3, fmt.Errorf("patent rollups differ from the patents in %d rows", len(diffs))}
+			}
+			var n int
+			if err := a.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM patents`).Scan(&n); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "patent rollups OK: %d patents recounted\n", n)
 			return nil
 		})
 	case "version", "--version", "-v":

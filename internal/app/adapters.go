@@ -55,8 +55,21 @@ func (a visitEnterprises) Find(ctx context.Context, u *auth.User, q string, limi
 }
 
 // hightechEnterprises gives the 高企 pipeline the enterprises, their years
-// and certificates, through the enterprise service and in the caller's scope.
-type hightechEnterprises struct{ s *enterprise.Service }
+// and certificates, through the enterprise service, and their granted
+// patents in force from the patent registry, in the caller's scope.
+type hightechEnterprises struct {
+	s       *enterprise.Service
+	patents *patent.Service
+}
+
+// ipItems are the registry's patents as the 高企/科小 rules count them.
+func ipItems(ps []patent.IPPatent) []hightech.IPItem {
+	out := make([]hightech.IPItem, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, hightech.IPItem{ID: p.AppNo, Class: p.Class, GrantedOn: p.GrantDate})
+	}
+	return out
+}
 
 func hightechProfile(r *enterprise.Record) hightech.Profile {
 	e := r.Enterprise
@@ -81,6 +94,13 @@ func (a hightechEnterprises) Profile(ctx context.Context, u *auth.User, id int64
 		return nil, err
 	}
 	p := hightechProfile(r)
+	if a.patents != nil {
+		m, err := a.patents.InForce(ctx, u, id)
+		if err != nil {
+			return nil, err
+		}
+		p.Patents = ipItems(m[id])
+	}
 	return &p, nil
 }
 
@@ -89,9 +109,16 @@ func (a hightechEnterprises) List(ctx context.Context, u *auth.User) ([]hightech
 	if err != nil {
 		return nil, err
 	}
+	var m map[int64][]patent.IPPatent
+	if a.patents != nil {
+		if m, err = a.patents.InForce(ctx, u); err != nil {
+			return nil, err
+		}
+	}
 	out := make([]hightech.Profile, len(rs))
 	for i := range rs {
 		out[i] = hightechProfile(&rs[i])
+		out[i].Patents = ipItems(m[out[i].ID])
 	}
 	return out, nil
 }

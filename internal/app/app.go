@@ -171,12 +171,12 @@ func (a *App) Server(ready func() bool) (*web.Server, error) {
 	var nav []web.NavItem
 	var tmpls []web.Templates
 
-	ent := &enterprise.Handlers{Service: a.Enterprises, Regions: a.Regions}
+	ent := &enterprise.Handlers{Service: a.Enterprises, Regions: a.Regions, Patents: a.Patents}
 	ent.Routes(routes)
 	nav = append(nav, enterprise.Nav()...)
 	tmpls = append(tmpls, enterprise.Templates())
 
-	ht := &hightech.Handlers{Service: &hightech.Service{DB: a.DB, Audit: a.Audit, Enterprises: hightechEnterprises{ent.Service}}, Regions: a.Regions}
+	ht := &hightech.Handlers{Service: &hightech.Service{DB: a.DB, Audit: a.Audit, Enterprises: hightechEnterprises{ent.Service, a.Patents}}, Regions: a.Regions}
 	ht.Routes(routes)
 	nav = append(nav, hightech.Nav()...)
 	tmpls = append(tmpls, hightech.Templates())

@@ -250,7 +250,7 @@ func (a *App) seedTasks(ctx context.Context, director *auth.User, year int) erro
 			return err
 		}
 	}
-	ht := &hightech.Service{DB: a.DB, Audit: a.Audit, Enterprises: hightechEnterprises{a.Enterprises}}
+	ht := &hightech.Service{DB: a.DB, Audit: a.Audit, Enterprises: hightechEnterprises{a.Enterprises, a.Patents}}
 	for i := range 3 {
 		id, _, err := a.Enterprises.Lookup(ctx, enterprise.SampleCode(demoFirst+i))
 		if err != nil {

@@ -12,9 +12,12 @@ import (
 	"testing"
 
 	"kejiju/internal/auth"
+	"kejiju/internal/calendar"
 	"kejiju/internal/db"
 	"kejiju/internal/db/dbtest"
+	"kejiju/internal/enterprise"
 	"kejiju/internal/ident"
+	"kejiju/internal/patent"
 	"kejiju/internal/xlsx"
 )
 
@@ -263,6 +266,81 @@ func TestPatentAPI(t *testing.T) {
 		}
 		if code, _ = apiDo(t, e, "GET", "/api/v1/patents", e.token("viewer"), ""); code != 200 {
 			t.Errorf("the city viewer's list: %d", code)
+		}
+	})
+}
+
+// TestPatentsCountAsIP: an enterprise without IP fails the 高企 condition
+// C2 (owns Class I or II IP); a granted invention linked to it in the
+// patent registry makes it pass, counted as Class I, and the enterprise
+// page shows it. A Class I figure entered by hand for the latest fiscal
+// year is not added to the registry's (the larger counts), and a
+// utility model counts as Class II; a rejected application counts in
+// neither.
+func TestPatentsCountAsIP(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := newEnv(t, d)
+		staffTok := e.token("staff")
+		staff, err := e.app.Auth.UserByName(ctx, "staff")
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, out := apiDo(t, e, "POST", "/api/v1/enterprises", staffTok, fmt.Sprintf(`{"credit_code":%q,"name":"颍东知识产权测试有限公司","region_code":"341203100"}`, creditCode(12)))
+		if code != 201 {
+			t.Fatalf("enterprise: %d %v", code, out)
+		}
+		id := int64(out["id"].(float64))
+		precheck := func(step string) (c2 bool, classI, classII int) {
+			t.Helper()
+			code, out := apiDo(t, e, "GET", fmt.Sprintf("/api/v1/enterprises/%d/precheck", id), staffTok, "")
+			if code != 200 {
+				t.Fatalf("%s: precheck %d %v", step, code, out)
+			}
+			hte := out["hte"].(map[string]any)
+			facts := hte["facts"].(map[string]any)
+			for _, c := range hte["conditions"].([]any) {
+				if c := c.(map[string]any); c["id"] == "C2" {
+					c2 = c["pass"].(bool)
+				}
+			}
+			return c2, int(facts["class_i"].(float64)), int(facts["class_ii"].(float64))
+		}
+		if c2, i, ii := precheck("no IP"); c2 || i != 0 || ii != 0 {
+			t.Fatalf("no IP: C2 %v, class I %d, II %d", c2, i, ii)
+		}
+		add := func(no, status string, granted calendar.Date) {
+			t.Helper()
+			in := patent.Input{AppNo: no, Title: "一种检测装置", Applicants: "颍东知识产权测试有限公司", EnterpriseID: id,
+				ApplicationDate: calendar.Date{Year: 2024, Month: 5, Day: 6}, GrantDate: granted, Status: status}
+			if _, err := e.app.Patents.Create(ctx, staff, in, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		add(patentNo(t, 2024, 1, 301), patent.Rejected, calendar.Date{})
+		if c2, i, _ := precheck("a rejected application"); c2 || i != 0 {
+			t.Fatalf("a rejected application: C2 %v, class I %d", c2, i)
+		}
+		add(patentNo(t, 2024, 1, 302), patent.Granted, calendar.Date{Year: 2025, Month: 9, Day: 1})
+		if c2, i, ii := precheck("a granted invention"); !c2 || i != 1 || ii != 0 {
+			t.Fatalf("a granted invention: C2 %v, class I %d, II %d", c2, i, ii)
+		}
+		add(patentNo(t, 2024, 2, 303), patent.Valid, calendar.Date{Year: 2025, Month: 1, Day: 20})
+		if c2, i, ii := precheck("and a utility model"); !c2 || i != 1 || ii != 1 {
+			t.Fatalf("and a utility model: C2 %v, class I %d, II %d", c2, i, ii)
+		}
+		// Staff entered one Class I item for last year (the same invention,
+		// say) and three Class II: the larger of each counts, not the sum.
+		last := calendar.Today(nil).Year - 1
+		if err := e.app.Enterprises.SaveYear(ctx, staff, enterprise.Year{EnterpriseID: id, Year: last, IPClass1: 1, IPClass2: 3}, ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, i, ii := precheck("with figures entered"); i != 1 || ii != 3 {
+			t.Fatalf("with figures entered: class I %d, II %d; want 1 and 3", i, ii)
+		}
+		resp, page := get(t, e.client("staff"), e.srv.URL+fmt.Sprintf("/enterprises/%d", id))
+		if resp.StatusCode != 200 || !strings.Contains(page, "Ⅰ类（发明）1 件，Ⅱ类（实用新型、外观设计）1 件") {
+			t.Fatalf("enterprise page %d: no patent IP line", resp.StatusCode)
 		}
 	})
 }

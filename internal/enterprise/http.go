@@ -1,6 +1,7 @@
 package enterprise
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -19,6 +20,15 @@ type Handlers struct {
 	Web     *web.Server
 	Service *Service
 	Regions *region.Store
+	// Patents counts the enterprise's patents in the patent registry (wired
+	// in app); nil shows none.
+	Patents PatentIP
+}
+
+// PatentIP counts an enterprise's granted patents in force by IP class:
+// Class I (inventions) and Class II (utility models and designs).
+type PatentIP interface {
+	IPCounts(ctx context.Context, u *auth.User, enterpriseID int64) (classI, classII int, err error)
 }
 
 var listCrumb = web.Crumb{Key: "nav.enterprises", Href: "/enterprises"}
@@ -203,6 +213,10 @@ type showPage struct {
 	RecentYears []int // last year first: the years whose facts one usually fills in
 	Kinds       []string
 	MergedInto  string
+	// The registry's granted patents in force, by class (HasPatents: the
+	// registry is wired).
+	HasPatents                  bool
+	PatentClassI, PatentClassII int
 }
 
 func (h *Handlers) show(w http.ResponseWriter, r *http.Request) error {
@@ -228,6 +242,12 @@ func (h *Handlers) show(w http.ResponseWriter, r *http.Request) error {
 	}
 	if t, err := h.Regions.Tree(ctx); err == nil {
 		d.RegionName = t.FullName(e.RegionCode)
+	}
+	if h.Patents != nil {
+		d.HasPatents = true
+		if d.PatentClassI, d.PatentClassII, err = h.Patents.IPCounts(ctx, u, e.ID); err != nil {
+			return err
+		}
 	}
 	return h.Web.Render(w, r, "enterprise/show.html", "enterprise.title", d, listCrumb, web.Crumb{Key: "enterprise.title"})
 }

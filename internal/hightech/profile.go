@@ -23,6 +23,10 @@ type Profile struct {
 	Blacklisted  bool          `json:"blacklisted"`
 	Years        []ProfileYear `json:"years"`        // oldest first
 	Certificates []Certificate `json:"certificates"` // any order
+	// Patents are the patent registry's patents linked to the enterprise
+	// that are granted and in force: inventions Class I, utility models
+	// and designs Class II, with their grant dates (see FactsOf).
+	Patents []IPItem `json:"patents"`
 }
 
 // ProfileYear holds one fiscal year's figures as the registry keeps them.
@@ -153,6 +157,12 @@ func fiscalYears(p *Profile, on calendar.Date) []ProfileYear {
 //   - MainlandResident is true: the registry holds only enterprises with a
 //     统一社会信用代码, which is issued to entities registered in mainland
 //     China;
+//   - the Class I and II counts are each the larger of the figure staff
+//     entered for that fiscal year — the enterprise's whole IP as it
+//     declared it, patents included — and the registry's patents in force
+//     granted on or before on (Profile.Patents): never their sum, so a
+//     patent both entered by hand and in the registry counts once, and the
+//     registry raises the count when the entered figure is behind it;
 //   - CoreIP is true when the enterprise holds any Class I or II IP; whether
 //     it supports the main products is the experts' judgement;
 //   - CleanRecord and the tech-SME yes/no facts (industry, accidents and
@@ -184,6 +194,8 @@ func FactsOf(p *Profile, on calendar.Date, scores ExpertScores) Facts {
 		f.Staff, f.STStaff = latest.Staff, latest.STStaff
 		f.ClassI, f.ClassII = latest.IPClass1, latest.IPClass2
 	}
+	f.ClassI = max(f.ClassI, UsableClassI(p.Patents, on))
+	f.ClassII = max(f.ClassII, UsableClassII(p.Patents, on))
 	f.CoreIP = f.ClassI > 0 || f.ClassII > 0
 	clean := !p.Blacklisted
 	f.CleanRecord = clean

@@ -76,6 +76,10 @@ type listPage struct {
 	Types     []string
 	Statuses  []string
 	Manage    bool
+	// Period is the message key of a date filter from the statistics
+	// ("" when none), with its first and last day.
+	Period                 string
+	PeriodFrom, PeriodLast calendar.Date
 }
 
 func filterOf(q url.Values, p web.Page) Filter {
@@ -84,7 +88,47 @@ func filterOf(q url.Values, p web.Page) Filter {
 	f.Year, _ = strconv.Atoi(q.Get("year"))
 	f.EnterpriseID, _ = strconv.ParseInt(q.Get("enterprise_id"), 10, 64)
 	f.AgencyID, _ = strconv.ParseInt(q.Get("agency_id"), 10, 64)
+	for _, d := range []struct {
+		key string
+		to  *calendar.Date
+	}{{"applied_from", &f.AppliedFrom}, {"applied_until", &f.AppliedUntil}, {"granted_from", &f.GrantedFrom}, {"granted_until", &f.GrantedUntil}} {
+		if v, err := calendar.Parse(q.Get(d.key)); err == nil {
+			*d.to = v
+		}
+	}
 	return f
+}
+
+// exportLink is the workbook of the page's figures: the same period and
+// township (a whole URL, which html/template leaves readable, where a
+// query spliced after "?" would be escaped into one parameter).
+func exportLink(st *Stats) string {
+	v := url.Values{"year": {strconv.Itoa(st.Period.Year)}, "kind": {string(st.Period.Kind)}, "n": {strconv.Itoa(st.Period.N)}}
+	if st.RegionCode != "" {
+		v.Set("region", st.RegionCode)
+	}
+	return "/patents/stats.xlsx?" + v.Encode()
+}
+
+// recordsLink is the list of the patents behind a figure of the
+// statistics: of the type ("" or "total": all), applied for (grants:
+// granted) in the period, in the township asked for.
+func recordsLink(st *Stats, typ string, grants bool) string {
+	from, until := st.Period.Range()
+	v := url.Values{}
+	if typ != "" && typ != "total" {
+		v.Set("type", typ)
+	}
+	if st.RegionCode != "" {
+		v.Set("region", st.RegionCode)
+	}
+	kind := "applied"
+	if grants {
+		kind = "granted"
+	}
+	v.Set(kind+"_from", from.String())
+	v.Set(kind+"_until", until.String())
+	return "/patents?" + v.Encode()
 }
 
 func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
@@ -100,8 +144,14 @@ func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.Web.Render(w, r, "patent/list.html", "nav.patents", listPage{Items: items, Page: p, Filter: f, Townships: towns, Names: names,
-		Types: Types, Statuses: Statuses, Manage: CanManage(u)}, listCrumb)
+	d := listPage{Items: items, Page: p, Filter: f, Townships: towns, Names: names, Types: Types, Statuses: Statuses, Manage: CanManage(u)}
+	if !f.AppliedFrom.IsZero() && !f.AppliedUntil.IsZero() {
+		d.Period, d.PeriodFrom, d.PeriodLast = "patent.list.applied_between", f.AppliedFrom, f.AppliedUntil.AddDays(-1)
+	}
+	if !f.GrantedFrom.IsZero() && !f.GrantedUntil.IsZero() {
+		d.Period, d.PeriodFrom, d.PeriodLast = "patent.list.granted_between", f.GrantedFrom, f.GrantedUntil.AddDays(-1)
+	}
+	return h.Web.Render(w, r, "patent/list.html", "nav.patents", d, listCrumb)
 }
 
 type showPage struct {
@@ -455,7 +505,9 @@ type statsPage struct {
 	Years     []int
 	Manage    bool
 	Chart     template.HTML
-	Query     string
+	Export    string // the export of the same figures
+	// Links lead from a figure to its records: "a:" or "g:" and the type.
+	Links map[string]string
 }
 
 // periodOf reads the period selector; the default is this year up to this
@@ -493,8 +545,12 @@ func (h *Handlers) statsData(r *http.Request) (*statsPage, error) {
 			st.ByTownship[i].Name = st.ByTownship[i].Key
 		}
 	}
-	d := &statsPage{S: st, Townships: towns, Names: names, Types: Types, Kinds: []PeriodKind{ToMonth, Month, Quarter, Half, Year},
-		Manage: CanManage(u), Chart: seriesChart(st), Query: r.URL.RawQuery}
+	d := &statsPage{S: st, Links: map[string]string{}, Townships: towns, Names: names, Types: Types, Kinds: []PeriodKind{ToMonth, Month, Quarter, Half, Year},
+		Manage: CanManage(u), Chart: seriesChart(st), Export: exportLink(st)}
+	for _, f := range st.ByType {
+		d.Links["a:"+f.Type] = recordsLink(st, f.Type, false)
+		d.Links["g:"+f.Type] = recordsLink(st, f.Type, true)
+	}
 	this := calendar.Today(calendar.Shanghai).Year
 	for y := this; y >= this-9; y-- {
 		d.Years = append(d.Years, y)
@@ -531,7 +587,7 @@ func seriesChart(st *Stats) template.HTML {
 }
 
 // statsExport writes the period's figures as a workbook: the totals, the
-// same period last year, then each township and enterprise.
+// same period last year, then each township, enterprise and industry.
 func (h *Handlers) statsExport(w http.ResponseWriter, r *http.Request) error {
 	d, err := h.statsData(r)
 	if err != nil {
@@ -574,6 +630,11 @@ func (h *Handlers) statsExport(w http.ResponseWriter, r *http.Request) error {
 		}
 		if err == nil {
 			err = row("企业", name, l.Counts)
+		}
+	}
+	for _, l := range st.ByIndustry {
+		if err == nil {
+			err = row("行业", l.Name, l.Counts)
 		}
 	}
 	if err == nil {

@@ -722,10 +722,11 @@ func (s *Service) write(ctx context.Context, tx *db.Tx, u *auth.User, plans []pl
 	today := calendar.FromTime(tx.Now, calendar.Shanghai)
 	var fresh []plan
 	var hist []histRow
+	moved := deltas{} // the rollups' changes by the updated patents
 	done := 0
 	upd, err := tx.PrepareContext(ctx, `UPDATE patents SET title = $1, applicants = $2, inventors = $3, application_date = $4, grant_date = $5,
 		status = $6, ipc_main = $7, agency_id = $8, enterprise_id = $9, candidate_id = $10, region_code = $11, version = version + 1, updated_at = $12
-		WHERE id = $13`)
+		WHERE id = $13 AND version = $14`)
 	if err != nil {
 		return db.Normalize(err)
 	}
@@ -740,10 +741,18 @@ func (s *Service) write(ctx context.Context, tx *db.Tx, u *auth.User, plans []pl
 			if agency == 0 {
 				agency = pl.old.AgencyID
 			}
-			if _, err := upd.ExecContext(ctx, r.Title, r.Applicants, r.Inventors, r.ApplicationDate, r.GrantDate, r.Status, r.IPCMain, nullID(agency),
-				nullID(r.EnterpriseID), nullID(r.CandidateID), r.RegionCode, tx.Now, r.ID); err != nil {
+			res, err := upd.ExecContext(ctx, r.Title, r.Applicants, r.Inventors, r.ApplicationDate, r.GrantDate, r.Status, r.IPCMain, nullID(agency),
+				nullID(r.EnterpriseID), nullID(r.CandidateID), r.RegionCode, tx.Now, r.ID, pl.old.Version)
+			if err != nil {
 				return db.Normalize(err)
 			}
+			// The rollups move by the difference between the record read
+			// and the one written: a record changed meanwhile is a conflict.
+			if k, _ := res.RowsAffected(); k == 0 {
+				return stale()
+			}
+			moved.add(&pl.old.Patent, -1)
+			moved.add(&r, +1)
 			if pl.moved {
 				hist = append(hist, histRow{id: r.ID, from: pl.old.Status, to: r.Status, eff: effectiveDate(r, today)})
 			}
@@ -849,6 +858,13 @@ func (s *Service) write(ctx context.Context, tx *db.Tx, u *auth.User, plans []pl
 			ORDER BY p.id`, today, source, nullID(u.ID), tx.Now, firstID, lastID); err != nil {
 			return db.Normalize(err)
 		}
+		// Their counts, in one INSERT … SELECT … GROUP BY.
+		if err := addCounts(ctx, tx, `p.id BETWEEN $1 AND $2 AND p.created_at = $3`, firstID, lastID, tx.Now); err != nil {
+			return err
+		}
+	}
+	if err := moved.apply(ctx, tx); err != nil {
+		return err
 	}
 	for start := 0; start < len(hist); start += batch {
 		part := hist[start:min(start+batch, len(hist))]

@@ -62,12 +62,17 @@ type Filter struct {
 	Status       string
 	RegionCode   string // a township or the district: this code and below
 	EnterpriseID int64
-	Year         int  // application year
-	Unconfirmed  bool // only patents with a name match waiting for confirmation
-	AgencyID     int64
-	Limit        int
-	Offset       int
-	Sort         string
+	Year         int // application year
+	// Applied and Granted keep the patents applied for (granted) on or
+	// after From and before Until, when set: the records behind a figure
+	// of the statistics.
+	AppliedFrom, AppliedUntil calendar.Date
+	GrantedFrom, GrantedUntil calendar.Date
+	Unconfirmed               bool // only patents with a name match waiting for confirmation
+	AgencyID                  int64
+	Limit                     int
+	Offset                    int
+	Sort                      string
 }
 
 // Agency is a patent agency (专利代理机构) with the district patents it

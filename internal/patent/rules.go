@@ -340,3 +340,35 @@ var loanTransitions = map[string][]string{
 func CanMoveLoan(from, to string) bool { return slices.Contains(loanTransitions[from], to) }
 
 func monthOf(m int) time.Month { return time.Month(m) }
+
+// industrySections are the sections (门类) of GB/T 4754-2017 《国民经济行业分类》
+// by letter, the first character of an enterprise's industry code.
+var industrySections = map[string]string{
+	"A": "农、林、牧、渔业", "B": "采矿业", "C": "制造业", "D": "电力、热力、燃气及水生产和供应业", "E": "建筑业",
+	"F": "批发和零售业", "G": "交通运输、仓储和邮政业", "H": "住宿和餐饮业", "I": "信息传输、软件和信息技术服务业",
+	"J": "金融业", "K": "房地产业", "L": "租赁和商务服务业", "M": "科学研究和技术服务业", "N": "水利、环境和公共设施管理业",
+	"O": "居民服务、修理和其他服务业", "P": "教育", "Q": "卫生和社会工作", "R": "文化、体育和娱乐业",
+	"S": "公共管理、社会保障和社会组织", "T": "国际组织",
+}
+
+// IndustryName names a GB/T 4754-2017 section by its letter, e.g.
+// "C 制造业"; "" (no enterprise, or no industry code on file) is
+// 未关联企业或未登记行业.
+func IndustryName(section string) string {
+	if n, ok := industrySections[section]; ok {
+		return section + " " + n
+	}
+	if section == "" {
+		return "未关联企业或未登记行业"
+	}
+	return section
+}
+
+// IPClass is the class a patent type counts in for the 高企/科小 rules:
+// 1 (Ⅰ类) for an invention, 2 (Ⅱ类) for a utility model or a design.
+func IPClass(typ string) int {
+	if typ == Invention {
+		return 1
+	}
+	return 2
+}

@@ -66,6 +66,10 @@ type Stats struct {
 	Series       []Point `json:"series"`
 	ByTownship   []Line  `json:"by_township"`
 	ByEnterprise []Line  `json:"by_enterprise"`
+	// ByIndustry counts by the applicant enterprise's industry, the
+	// GB/T 4754-2017 section (门类) of its industry code; key "" holds the
+	// patents of no enterprise or of one without an industry code.
+	ByIndustry []Line `json:"by_industry"`
 	// ValidInventions counts invention patents in force (granted or valid)
 	// granted before the period ended, by their current legal status.
 	ValidInventions int    `json:"valid_inventions"`
@@ -123,33 +127,34 @@ func (m monthly) in(p Period) map[string]int {
 	return out
 }
 
-// statsRegion is the region column as the statistics filter on it. On
-// SQLite it is an expression, so that the planner counts from the date
-// indexes (which hold the region) rather than walking every patent of the
-// region through the region index: without statistics on the data it
-// takes a range of region codes for selective, and a district's staff
-// would visit all of the district's patents to count five months of them.
-// PostgreSQL keeps its statistics and chooses by them.
-func statsRegion(d db.Dialect) string {
-	if d.Engine == db.SQLite {
-		return "(p.region_code || '')"
-	}
-	return "p.region_code"
-}
-
-func (s *Service) statsWhere(u *auth.User, q StatsQuery) *db.Where {
+// statsWhere is the scope of the statistics over the rollups c: u's data
+// scope, and the township asked for. Totals read the rows of all
+// enterprises (-1) in a region's scope; lines by enterprise read the
+// enterprises' own rows (the +0 keeps SQLite on the month index).
+// An enterprise's scope reads its own rows either way.
+func (s *Service) statsWhere(u *auth.User, q StatsQuery, byEnterprise bool) *db.Where {
 	w := &db.Where{}
-	col := statsRegion(s.DB.Dialect)
-	w.AddNumbered(u.Scope().Where(auth.Columns{Region: col, Enterprise: "p.enterprise_id"}, &w.Args))
+	w.AddNumbered(u.Scope().Where(auth.Columns{Region: "c.region_code", Enterprise: "c.enterprise_id"}, &w.Args))
 	if r := clean(q.RegionCode); r != "" {
-		w.AddNumbered(auth.Scope{Regions: []string{r}}.Where(auth.Columns{Region: col}, &w.Args))
+		w.AddNumbered(auth.Scope{Regions: []string{r}}.Where(auth.Columns{Region: "c.region_code"}, &w.Args))
+	}
+	switch {
+	case byEnterprise:
+		w.Add("c.enterprise_id + 0 >= 0")
+	case u.Scope().EnterpriseID == 0:
+		w.Add("c.enterprise_id = ?", allEnterprises)
 	}
 	return w
 }
 
-// Statistics computes the figures of the period in u's scope, straight
-// from the records: applications by application date, grants by grant
-// date, each application number once.
+// sumN is the rollups' count as an integer on both engines (SUM of a
+// BIGINT is NUMERIC on PostgreSQL).
+const sumN = "CAST(SUM(c.n) AS BIGINT)"
+
+// Statistics computes the figures of the period in u's scope from the
+// rollups, which every write keeps equal to a count of the records:
+// applications by application date, grants by grant date, each
+// application number once.
 func (s *Service) Statistics(ctx context.Context, u *auth.User, q StatsQuery) (*Stats, error) {
 	if !q.Period.Valid() {
 		return nil, i18n.FieldError("period", "patent.stats.bad_period")
@@ -161,27 +166,26 @@ func (s *Service) Statistics(ctx context.Context, u *auth.User, q StatsQuery) (*
 	last := q.Period.LastYear()
 	yearFrom := calendar.Date{Year: last.Year, Month: 1, Day: 1}
 	yearUntil := calendar.Date{Year: q.Period.Year + 1, Month: 1, Day: 1}
-	d := s.DB.Dialect
 
 	apps, grants := monthly{}, monthly{}
 	for _, c := range []struct {
-		col string
-		m   monthly
-	}{{"p.application_date", apps}, {"p.grant_date", grants}} {
-		w := s.statsWhere(u, q)
-		w.Add(c.col+" >= ? AND "+c.col+" < ?", yearFrom, yearUntil)
-		rows, err := s.DB.QueryContext(ctx, `SELECT `+d.YearOf(c.col)+`, `+d.MonthOf(c.col)+`, p.type, COUNT(*) FROM patents p WHERE `+w.SQL()+
-			` GROUP BY `+d.YearOf(c.col)+`, `+d.MonthOf(c.col)+`, p.type`, w.Args...)
+		measure string
+		m       monthly
+	}{{measureApplied, apps}, {measureGranted, grants}} {
+		w := s.statsWhere(u, q, false)
+		w.Add("c.measure = ? AND c.month >= ? AND c.month < ?", c.measure, yearMonth(yearFrom), yearMonth(yearUntil))
+		rows, err := s.DB.QueryContext(ctx, `SELECT c.month, c.type, `+sumN+` FROM patent_counts c WHERE `+w.SQL()+
+			` GROUP BY c.month, c.type`, w.Args...)
 		if err != nil {
 			return nil, db.Normalize(err)
 		}
 		_, err = db.Collect(rows, func(sc interface{ Scan(...any) error }) (struct{}, error) {
-			var y, mo, n int
+			var ym, n int
 			var t string
-			if err := sc.Scan(&y, &mo, &t, &n); err != nil {
+			if err := sc.Scan(&ym, &t, &n); err != nil {
 				return struct{}{}, err
 			}
-			c.m.add(y, mo, t, n)
+			c.m.add(ym/100, ym%100, t, n)
 			return struct{}{}, nil
 		})
 		if err != nil {
@@ -206,12 +210,21 @@ func (s *Service) Statistics(ctx context.Context, u *auth.User, q StatsQuery) (*
 	}
 
 	var err error
-	if st.ByTownship, err = s.lines(ctx, u, q, "p.region_code"); err != nil {
+	if st.ByTownship, err = s.lines(ctx, u, q, "c.region_code", "x.k", "", false); err != nil {
 		return nil, err
 	}
 	st.ByTownship = byTownship(st.ByTownship)
-	if st.ByEnterprise, err = s.lines(ctx, u, q, "COALESCE(p.enterprise_id, 0)"); err != nil {
+	// One read gives both the enterprise and the industry lines: keyed
+	// "enterprise:section".
+	both, err := s.lines(ctx, u, q, "c.enterprise_id", "CAST(x.k AS TEXT) || ':' || COALESCE(SUBSTR(e.industry_code, 1, 1), '')",
+		` LEFT JOIN enterprises e ON e.id = x.k`, true)
+	if err != nil {
 		return nil, err
+	}
+	st.ByEnterprise = regroup(both, func(k string) string { id, _, _ := strings.Cut(k, ":"); return id })
+	st.ByIndustry = regroup(both, func(k string) string { _, sec, _ := strings.Cut(k, ":"); return sec })
+	for i := range st.ByIndustry {
+		st.ByIndustry[i].Name = IndustryName(st.ByIndustry[i].Key)
 	}
 	slices.SortStableFunc(st.ByEnterprise, func(a, b Line) int {
 		return (b.TotalApplications() + b.TotalGrants()) - (a.TotalApplications() + a.TotalGrants())
@@ -224,9 +237,9 @@ func (s *Service) Statistics(ctx context.Context, u *auth.User, q StatsQuery) (*
 	}
 
 	_, until := q.Period.Range()
-	w := s.statsWhere(u, q)
-	w.Add("p.type = ? AND p.status IN (?, ?) AND p.grant_date < ?", Invention, Granted, Valid, until)
-	if err := s.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM patents p WHERE `+w.SQL(), w.Args...).Scan(&st.ValidInventions); err != nil {
+	w := s.statsWhere(u, q, false)
+	w.Add("c.measure = ? AND c.month < ?", measureValidInvention, yearMonth(until))
+	if err := s.DB.QueryRowContext(ctx, `SELECT COALESCE(`+sumN+`, 0) FROM patent_counts c WHERE `+w.SQL(), w.Args...).Scan(&st.ValidInventions); err != nil {
 		return nil, db.Normalize(err)
 	}
 	area := st.RegionCode
@@ -243,16 +256,20 @@ func (s *Service) Statistics(ctx context.Context, u *auth.User, q StatsQuery) (*
 	return st, nil
 }
 
-// lines counts applications and grants in the period grouped by key, a
-// column of the date indexes.
-func (s *Service) lines(ctx context.Context, u *auth.User, q StatsQuery, key string) ([]Line, error) {
+// lines counts applications and grants in the period grouped by col, a
+// column of the rollups c, then keyed by key, an expression of the counts
+// x (x.k: col) and of what join adds.
+func (s *Service) lines(ctx context.Context, u *auth.User, q StatsQuery, col, key, join string, byEnterprise bool) ([]Line, error) {
 	from, until := q.Period.Range()
 	byKey := map[string]*Line{}
 	var order []string
-	for i, col := range []string{"p.application_date", "p.grant_date"} {
-		w := s.statsWhere(u, q)
-		w.Add(col+" >= ? AND "+col+" < ?", from, until)
-		rows, err := s.DB.QueryContext(ctx, `SELECT `+key+`, p.type, COUNT(*) FROM patents p WHERE `+w.SQL()+` GROUP BY `+key+`, p.type`, w.Args...)
+	for i, measure := range []string{measureApplied, measureGranted} {
+		w := s.statsWhere(u, q, byEnterprise)
+		w.Add("c.measure = ? AND c.month >= ? AND c.month < ?", measure, yearMonth(from), yearMonth(until))
+		// Counted by col first, then joined: one lookup per line, not per
+		// rollup row.
+		rows, err := s.DB.QueryContext(ctx, `SELECT `+key+`, x.type, x.n FROM (SELECT `+col+` AS k, c.type AS type, `+sumN+` AS n
+			FROM patent_counts c WHERE `+w.SQL()+` GROUP BY `+col+`, c.type) x`+join, w.Args...)
 		if err != nil {
 			return nil, db.Normalize(err)
 		}
@@ -337,13 +354,20 @@ func keyText(k any) string {
 // byTownship rolls region lines up to the township (9-digit code): a
 // village's patents count for its township.
 func byTownship(lines []Line) []Line {
+	return regroup(lines, func(k string) string {
+		if len(k) > 9 {
+			return k[:9]
+		}
+		return k
+	})
+}
+
+// regroup adds lines up under the keys keyOf gives, in key order.
+func regroup(lines []Line, keyOf func(string) string) []Line {
 	byKey := map[string]*Line{}
 	var order []string
 	for _, l := range lines {
-		k := l.Key
-		if len(k) > 9 {
-			k = k[:9]
-		}
+		k := keyOf(l.Key)
 		t := byKey[k]
 		if t == nil {
 			t = &Line{Key: k, Counts: newCounts()}
@@ -402,4 +426,59 @@ func (s *Service) SetPopulation(ctx context.Context, u *auth.User, regionCode st
 			RegionCode: regionCode, Before: audit.JSON(map[string]int64{"population": before}), After: audit.JSON(map[string]any{"population": population, "source": source})})
 		return err
 	})
+}
+
+// IPPatent is a patent as the enterprise's IP counts it.
+type IPPatent struct {
+	AppNo     string        `json:"app_no"`
+	Type      string        `json:"type"`
+	Class     int           `json:"class"` // IPClass
+	GrantDate calendar.Date `json:"grant_date"`
+}
+
+// InForce returns the granted patents in force (granted or valid) linked
+// to the enterprises given, or to any enterprise when ids is empty, in
+// u's scope, by enterprise.
+func (s *Service) InForce(ctx context.Context, u *auth.User, ids ...int64) (map[int64][]IPPatent, error) {
+	q := &db.Where{}
+	scope(u, q)
+	q.Add("p.status IN (?, ?) AND p.grant_date IS NOT NULL", Granted, Valid)
+	if len(ids) == 0 {
+		q.Add("p.enterprise_id IS NOT NULL")
+	} else {
+		ph := make([]string, len(ids))
+		for i, id := range ids {
+			q.Args = append(q.Args, id)
+			ph[i] = "$" + strconv.Itoa(len(q.Args))
+		}
+		q.AddNumbered("p.enterprise_id IN (" + strings.Join(ph, ", ") + ")")
+	}
+	rows, err := s.DB.QueryContext(ctx, `SELECT p.enterprise_id, p.app_no, p.type, p.grant_date FROM patents p WHERE `+q.SQL()+` ORDER BY p.enterprise_id, p.grant_date, p.id`, q.Args...)
+	if err != nil {
+		return nil, db.Normalize(err)
+	}
+	out := map[int64][]IPPatent{}
+	_, err = db.Collect(rows, func(sc interface{ Scan(...any) error }) (struct{}, error) {
+		var id int64
+		var p IPPatent
+		err := sc.Scan(&id, &p.AppNo, &p.Type, &p.GrantDate)
+		p.Class = IPClass(p.Type)
+		out[id] = append(out[id], p)
+		return struct{}{}, err
+	})
+	return out, err
+}
+
+// IPCounts counts an enterprise's granted patents in force by class, as of
+// today: Class I (inventions) and Class II (utility models, designs).
+func (s *Service) IPCounts(ctx context.Context, u *auth.User, enterpriseID int64) (classI, classII int, err error) {
+	m, err := s.InForce(ctx, u, enterpriseID)
+	for _, p := range m[enterpriseID] {
+		if p.Class == 1 {
+			classI++
+		} else {
+			classII++
+		}
+	}
+	return classI, classII, err
 }

@@ -176,6 +176,17 @@ func (f Filter) where(u *auth.User) *db.Where {
 	if f.Year > 0 {
 		q.Add("p.application_date >= ? AND p.application_date < ?", calendar.Date{Year: f.Year, Month: 1, Day: 1}, calendar.Date{Year: f.Year + 1, Month: 1, Day: 1})
 	}
+	for _, r := range []struct {
+		col         string
+		from, until calendar.Date
+	}{{"p.application_date", f.AppliedFrom, f.AppliedUntil}, {"p.grant_date", f.GrantedFrom, f.GrantedUntil}} {
+		if !r.from.IsZero() {
+			q.Add(r.col+" >= ?", r.from)
+		}
+		if !r.until.IsZero() {
+			q.Add(r.col+" < ?", r.until)
+		}
+	}
 	if f.Unconfirmed {
 		q.Add("p.candidate_id IS NOT NULL AND p.enterprise_id IS NULL")
 	}
@@ -323,6 +334,9 @@ func (s *Service) Create(ctx context.Context, u *auth.User, in Input, reason str
 		if err != nil {
 			return err
 		}
+		if err := change(ctx, tx, nil, after); err != nil {
+			return err
+		}
 		_, err = s.Audit.Append(ctx, tx, audit.Event{Action: "patent.create", ObjectType: objPatent, ObjectID: idOf(id),
 			RegionCode: region, After: audit.JSON(after), Reason: reason})
 		return err
@@ -392,6 +406,9 @@ func (s *Service) SetStatus(ctx context.Context, u *auth.User, id int64, ch Stat
 		if err != nil {
 			return err
 		}
+		if err := change(ctx, tx, before, after); err != nil {
+			return err
+		}
 		_, err = s.Audit.Append(ctx, tx, audit.Event{Action: "patent.status", ObjectType: objPatent, ObjectID: idOf(id), RegionCode: after.RegionCode,
 			Before: audit.JSON(before), After: audit.JSON(after), Reason: ch.Reason})
 		return err
@@ -426,12 +443,21 @@ func (s *Service) Link(ctx context.Context, u *auth.User, id, enterpriseID int64
 		if a.ID > 0 {
 			region = a.RegionCode
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE patents SET enterprise_id = $1, candidate_id = NULL, region_code = $2, version = version + 1,
-			updated_at = $3 WHERE id = $4`, nullID(a.ID), region, tx.Now, id); err != nil {
+		// The version guards the rollups: they move by the difference
+		// between before and after, so before must still be on file.
+		res, err := tx.ExecContext(ctx, `UPDATE patents SET enterprise_id = $1, candidate_id = NULL, region_code = $2, version = version + 1,
+			updated_at = $3 WHERE id = $4 AND version = $5`, nullID(a.ID), region, tx.Now, id, before.Version)
+		if err != nil {
 			return db.Normalize(err)
+		}
+		if k, _ := res.RowsAffected(); k == 0 {
+			return stale()
 		}
 		after, err := s.get(ctx, tx, u, id)
 		if err != nil {
+			return err
+		}
+		if err := change(ctx, tx, before, after); err != nil {
 			return err
 		}
 		action := "patent.link"

@@ -39,6 +39,11 @@ var (
 // village of a third.
 var townships = []string{"341203100", "341203101", "341203200205"}
 
+// industries are the test enterprises' industry codes (GB/T 4754-2017),
+// by enterprise number: two in manufacturing (C), one in software (I),
+// one with none on file.
+var industries = []string{"C3911", "I6510", "C2710", ""}
+
 type env struct {
 	d     *db.DB
 	s     *patent.Service
@@ -81,7 +86,7 @@ func setup(t *testing.T, d *db.DB, n int) *env {
 	e := &env{d: d, s: &patent.Service{DB: d, Audit: lg, Enterprises: applicants{ent}}}
 	for i := range n {
 		got, err := ent.Create(ctx, staff, enterprise.Input{CreditCode: enterprise.SampleCode(i + 1), Name: fmt.Sprintf("颍东专利测试有限公司%02d", i+1),
-			RegionCode: townships[i%len(townships)], LegalRep: "刘总", Address: fmt.Sprintf("颍东区测试路%d号", i+1)}, "")
+			RegionCode: townships[i%len(townships)], IndustryCode: industries[i%len(industries)], LegalRep: "刘总", Address: fmt.Sprintf("颍东区测试路%d号", i+1)}, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -406,12 +411,14 @@ type expected struct {
 	apps, grants                         map[string]int
 	appsLast, grantsLast                 map[string]int
 	townApps, townGrants, entApps, entGr map[string]int
+	indApps, indGrants                   map[string]int // by industry section ("" none) and type
 	validInventions                      int
 }
 
 func expect(recs []record, e *env, year, first, last int, township string) expected {
 	x := expected{apps: map[string]int{}, grants: map[string]int{}, appsLast: map[string]int{}, grantsLast: map[string]int{},
-		townApps: map[string]int{}, townGrants: map[string]int{}, entApps: map[string]int{}, entGr: map[string]int{}}
+		townApps: map[string]int{}, townGrants: map[string]int{}, entApps: map[string]int{}, entGr: map[string]int{},
+		indApps: map[string]int{}, indGrants: map[string]int{}}
 	in := func(ts time.Time, y int) bool {
 		start := time.Date(y, time.Month(first), 1, 0, 0, 0, 0, time.UTC)
 		end := time.Date(y, time.Month(last)+1, 1, 0, 0, 0, 0, time.UTC) // month 13 is January next year
@@ -423,19 +430,25 @@ func expect(recs []record, e *env, year, first, last int, township string) expec
 		if township != "" && town != township {
 			continue
 		}
-		ent := "0"
+		ent, ind := "0", ""
 		if r.ent >= 0 {
 			ent = strconv.FormatInt(e.ents[r.ent].ID, 10)
+			ind = industries[r.ent%len(industries)]
+			if ind != "" {
+				ind = ind[:1]
+			}
 		}
 		if in(r.applied, year) {
 			x.apps[r.typ]++
 			x.townApps[town+"/"+r.typ]++
 			x.entApps[ent+"/"+r.typ]++
+			x.indApps[ind+"/"+r.typ]++
 		}
 		if in(r.granted, year) {
 			x.grants[r.typ]++
 			x.townGrants[town+"/"+r.typ]++
 			x.entGr[ent+"/"+r.typ]++
+			x.indGrants[ind+"/"+r.typ]++
 		}
 		if in(r.applied, year-1) {
 			x.appsLast[r.typ]++
@@ -546,6 +559,29 @@ func TestStatistics(t *testing.T) {
 			}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("%s by enterprise (-want +got):\n%s", name, diff)
+			}
+			got, want = map[string]int{}, map[string]int{}
+			names := map[string]string{}
+			for _, l := range st.ByIndustry {
+				names[l.Key] = l.Name
+				for typ, n := range l.Applications {
+					got["a:"+l.Key+"/"+typ] = n
+				}
+				for typ, n := range l.Grants {
+					got["g:"+l.Key+"/"+typ] = n
+				}
+			}
+			for k, n := range x.indApps {
+				want["a:"+k] = n
+			}
+			for k, n := range x.indGrants {
+				want["g:"+k] = n
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("%s by industry (-want +got):\n%s", name, diff)
+			}
+			if tc.township == "" && (names["C"] != "C 制造业" || names["I"] != "I 信息传输、软件和信息技术服务业" || names[""] == "" || len(names) != 3) {
+				t.Errorf("%s industries: %v", name, names)
 			}
 			if st.ValidInventions != x.validInventions {
 				t.Errorf("%s valid inventions: %d, want %d", name, st.ValidInventions, x.validInventions)
