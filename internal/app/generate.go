@@ -1025,16 +1025,11 @@ func genResidentID(county string, k int) string {
 	return first17 + string(c)
 }
 
-// derived rebuilds the tables derived from what was loaded. ▶ MERGE POINT:
-// the exact monthly patent rollups of internal/patent are rebuilt here —
-// wire `(*patent.Service).RebuildRollups(ctx, tx)` into this transaction
-// when it lands. Until then there is nothing derived to rebuild, and on
-// PostgreSQL the tables are vacuumed and their statistics refreshed.
+// derived rebuilds the tables derived from what was loaded — the exact
+// monthly patent rollups of the statistics — and on PostgreSQL vacuums the
+// tables and refreshes their statistics.
 func (g *gen) derived(ctx context.Context) error {
-	if err := g.inTx(ctx, func(tx *db.Tx) error {
-		// g.a.Patents.RebuildRollups(ctx, tx) — see above.
-		return nil
-	}); err != nil {
+	if err := g.inTx(ctx, func(tx *db.Tx) error { return g.a.Patents.RebuildRollups(ctx, tx) }); err != nil {
 		return err
 	}
 	if g.a.DB.Dialect.Engine == db.Postgres {

@@ -220,5 +220,12 @@ func TestGenerateScale(t *testing.T) {
 		if err != nil || !ar.OK() {
 			t.Errorf("audit: %+v %v", ar, err)
 		}
+		var counted int
+		if err := d.QueryRowContext(ctx, `SELECT COUNT(*) FROM patent_counts`).Scan(&counted); err != nil || counted == 0 {
+			t.Errorf("the patent rollups were not built: %d rows, %v", counted, err)
+		}
+		if diffs, err := a.Patents.VerifyRollups(ctx); err != nil || len(diffs) > 0 {
+			t.Errorf("patent rollups differ from the patents: %v %v", diffs, err)
+		}
 	})
 }
