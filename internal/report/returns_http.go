@@ -472,12 +472,15 @@ type returnDef struct {
 	Title     string    `json:"title"`
 	Frequency Frequency `json:"frequency"`
 	Columns   []string  `json:"columns"`
+	ToDate    []string  `json:"to_date"`   // the columns with 本年累计
+	LastYear  []string  `json:"last_year"` // the columns with 上年同期 and 同比
 }
 
 func (h *ReturnHandlers) apiList(w http.ResponseWriter, r *http.Request) error {
 	items := []returnDef{}
 	for _, ret := range h.Returns.List() {
-		items = append(items, returnDef{Code: ret.Code, Title: h.title(r, ret), Frequency: ret.Frequency, Columns: ret.Columns})
+		items = append(items, returnDef{Code: ret.Code, Title: h.title(r, ret), Frequency: ret.Frequency, Columns: ret.Columns,
+			ToDate: slices.Concat([]string{}, ret.ToDate), LastYear: slices.Concat([]string{}, ret.LastYear)})
 	}
 	return web.JSON(w, http.StatusOK, map[string]any{"items": items})
 }
@@ -487,7 +490,8 @@ func (h *ReturnHandlers) apiReturn(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	out := map[string]any{"return": returnDef{Code: d.Return.Code, Title: h.title(r, d.Return), Frequency: d.Return.Frequency, Columns: d.Return.Columns},
+	out := map[string]any{"return": returnDef{Code: d.Return.Code, Title: h.title(r, d.Return), Frequency: d.Return.Frequency, Columns: d.Return.Columns,
+		ToDate: slices.Concat([]string{}, d.Return.ToDate), LastYear: slices.Concat([]string{}, d.Return.LastYear)},
 		"period": d.Period.Key(), "label": d.Label, "figures": d.Shown, "locked": d.Lock != nil, "history": d.History}
 	if d.History == nil {
 		out["history"] = []LockEvent{}
