@@ -172,6 +172,18 @@ func TestReturnToDate(t *testing.T) {
 			t.Fatalf("locked %v, differs %v", dr.Locked, dr.LiveDiffers)
 		}
 		check("live", *dr.Live, map[string]want{"total:341203": {2, 5, 1, "+100.0%"}})
+		staffPage := func(path string) string {
+			t.Helper()
+			resp, err := sc.Get(e.srv.URL + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return body(t, resp)
+		}
+		html = staffPage("/reports/returns/KJ01/341203?period=2026-M03")
+		if !strings.Contains(html, `data-testid="to-date-visits"><a href="/reports/returns/KJ01/341203/records/visits?period=2026-M03&amp;span=to_date">4</a><br><span class="muted" data-testid="live">实时 5</span>`) {
+			t.Errorf("the locked page does not mark the total's live 累计 beside the kept one:\n%s", html[strings.Index(html, `row-total`):][:1500])
+		}
 
 		// A snapshot from before 累计 and 同比 still reads: 本期 only.
 		old := `{"code":"KJ01","period":"2026-M02","from":"2026-02-01","to":"2026-02-28","region":"341200","region_name":"阜阳市",` +

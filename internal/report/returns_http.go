@@ -169,14 +169,29 @@ func (d *returnPage) SpanLink(row Row, col int, span string) string {
 // LiveCell is the live figure of the shown row's cell when the return is
 // locked and the records now say otherwise; nil when they agree.
 func (d *returnPage) LiveCell(row Row, col int) *Cell {
+	return d.LiveSpan(row, col, "")
+}
+
+// LiveSpan is LiveCell for the row's 本年累计 (span "to_date") or 上年同期
+// ("last_year") figure.
+func (d *returnPage) LiveSpan(row Row, col int, span string) *Cell {
 	if d.Live == nil || d.Lock == nil {
 		return nil
 	}
+	pick := func(r *Row) []Cell {
+		switch span {
+		case "to_date":
+			return r.ToDate
+		case "last_year":
+			return r.LastYear
+		}
+		return r.Cells
+	}
 	live := Cell{}
 	if lr := d.Live.Row(row.Kind, row.Region); lr != nil {
-		live = lr.Cells[col]
+		live = cellAt(pick(lr), col)
 	}
-	if live == row.Cells[col] {
+	if live == cellAt(pick(&row), col) {
 		return nil
 	}
 	return &live
