@@ -11,6 +11,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"kejiju/internal/app"
+	"kejiju/internal/calendar"
 	"kejiju/internal/db"
 	"kejiju/internal/db/dbtest"
 	"kejiju/internal/report"
@@ -214,6 +216,39 @@ func TestChangeText(t *testing.T) {
 	}{{3, 1, "+200.0%"}, {1, 1, "+0.0%"}, {1, 3, "-66.7%"}, {2, 3, "-33.3%"}, {3, 4, "-25.0%"}, {5, 0, "—"}, {0, 0, "—"}, {0, 8, "-100.0%"}, {1001, 1000, "+0.1%"}} {
 		if got := report.ChangeText(c.now, c.last); got != c.want {
 			t.Errorf("ChangeText(%d, %d) = %q, want %q", c.now, c.last, got, c.want)
+		}
+	}
+}
+
+// TestReturnDefinitions: 累计 and 同比 name columns of the return, and a
+// yearly return has no 累计; the spans of a period.
+func TestReturnDefinitions(t *testing.T) {
+	c, err := report.NewCatalog(app.Measures()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []report.Return{
+		{Code: "X1", Frequency: report.Yearly, Columns: []string{"visits"}, ToDate: []string{"visits"}},
+		{Code: "X2", Frequency: report.Monthly, Columns: []string{"visits"}, ToDate: []string{"hte.applied"}},
+		{Code: "X3", Frequency: report.Monthly, Columns: []string{"visits"}, LastYear: []string{"no.such"}},
+	} {
+		if _, err := report.NewReturns(c, r); err == nil {
+			t.Errorf("%s: accepted %+v", r.Code, r)
+		}
+	}
+	if _, err := report.NewReturns(c, app.StatisticalReturns()...); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []struct{ from, to, ytdFrom, lastFrom, lastTo string }{
+		{"2026-03-01", "2026-03-31", "2026-01-01", "2025-03-01", "2025-03-31"},
+		{"2029-02-01", "2029-02-28", "2029-01-01", "2028-02-01", "2028-02-29"},
+		{"2028-02-01", "2028-02-29", "2028-01-01", "2027-02-01", "2027-02-28"},
+		{"2026-07-01", "2026-12-31", "2026-01-01", "2025-07-01", "2025-12-31"},
+	} {
+		p := report.Period{From: calendar.MustParse(s.from), To: calendar.MustParse(s.to)}
+		ytd, last := report.YearStart(p), report.YearBefore(p)
+		if ytd.From.String() != s.ytdFrom || ytd.To != p.To || last.From.String() != s.lastFrom || last.To.String() != s.lastTo {
+			t.Errorf("%s–%s: 累计 %v–%v, 上年同期 %v–%v", s.from, s.to, ytd.From, ytd.To, last.From, last.To)
 		}
 	}
 }
