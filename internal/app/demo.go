@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"time"
 
+	"kejiju/internal/audit"
 	"kejiju/internal/auth"
 	"kejiju/internal/calendar"
+	"kejiju/internal/db"
 	"kejiju/internal/enterprise"
 	"kejiju/internal/event"
 	"kejiju/internal/hightech"
@@ -16,6 +18,7 @@ import (
 	"kejiju/internal/patent"
 	"kejiju/internal/quake"
 	"kejiju/internal/region"
+	"kejiju/internal/report"
 	"kejiju/internal/subsidy"
 	"kejiju/internal/task"
 	"kejiju/internal/voucher"
@@ -100,7 +103,40 @@ func (a *App) seedDemo(ctx context.Context, director *auth.User) error {
 	if err := a.seedTasks(ctx, director, this); err != nil {
 		return err
 	}
-	return a.seedDemoPatents(ctx, director, svc, this)
+	if err := a.seedDemoPatents(ctx, director, svc, this); err != nil {
+		return err
+	}
+	return a.seedReturnLock(ctx, director)
+}
+
+// seedReturnLock sends (locks) last quarter's KJ02 return of the director's
+// district, through the locks as the director would, so a first start
+// shows a locked return with its history. The audit log has the director
+// as its actor, not the setup that runs the seeding.
+func (a *App) seedReturnLock(ctx context.Context, director *auth.User) error {
+	ctx = audit.WithActor(ctx, audit.Actor{ID: director.ID, Name: director.Username})
+	returns, err := report.NewReturns(a.Figures, StatisticalReturns()...)
+	if err != nil {
+		return err
+	}
+	ret, err := returns.Get("KJ02")
+	if err != nil {
+		return err
+	}
+	tree, err := a.Regions.Tree(ctx)
+	if err != nil {
+		return err
+	}
+	reg, ok := tree.Lookup(director.RegionCode)
+	if !ok {
+		return fmt.Errorf("app: demo return: no region %s", director.RegionCode)
+	}
+	rp := report.PeriodOf(report.Quarterly, calendar.Today(calendar.Shanghai)).Prev()
+	locks := &report.Locks{DB: a.DB, Audit: a.Audit}
+	_, err = locks.Lock(ctx, director, ret.Code, rp.Key(), reg.Code, func(q db.Querier, now time.Time) (*report.Filled, error) {
+		return returns.Fill(ctx, q, ret, rp, reg, tree.Children(reg.Code), now)
+	})
+	return err
 }
 
 // demoPatentSerial is the first serial of the demo patents' numbers, far

@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"testing"
+	"time"
 
 	"kejiju/internal/app"
 	"kejiju/internal/calendar"
@@ -14,6 +15,7 @@ import (
 	"kejiju/internal/money"
 	"kejiju/internal/patent"
 	"kejiju/internal/poverty"
+	"kejiju/internal/report"
 	"kejiju/internal/subsidy"
 	"kejiju/internal/task"
 )
@@ -23,7 +25,8 @@ import (
 // voucher batch of 200万元 funded and open, the subsidies, the paired village
 // 梧樟村's eight registered households with a pending change and a project,
 // the 徽清科技园 incubator, this year's targets and the party-conduct task
-// table, and 24 patents of six enterprises with one pledge loan.
+// table, 24 patents of six enterprises with one pledge loan, and last
+// quarter's KJ02 return sent and locked by the director.
 func TestDemoData(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
@@ -118,6 +121,36 @@ func TestDemoData(t *testing.T) {
 		tasks, err := a.Tasks.Tasks(ctx, director, task.TaskFilter{Year: year})
 		if err != nil || len(tasks) != 4 || tasks[0].State != task.StateDone || len(tasks[0].Responsible) == 0 {
 			t.Fatalf("demo tasks: %d (%v)", len(tasks), err)
+		}
+
+		// Last quarter's KJ02 of the district is sent and locked by the
+		// director, audited, its snapshot the figures the records give.
+		last := report.PeriodOf(report.Quarterly, calendar.Today(calendar.Shanghai)).Prev()
+		locks := &report.Locks{DB: d, Audit: a.Audit}
+		l, err := locks.Get(ctx, d, "KJ02", last.Key(), director.RegionCode)
+		if err != nil || l == nil || l.By != director.DisplayName || l.Snapshot.Total() == nil {
+			t.Fatalf("demo KJ02 %s lock %+v (%v)", last.Key(), l, err)
+		}
+		if hist, err := locks.History(ctx, d, "KJ02", last.Key(), director.RegionCode); err != nil || len(hist) != 1 || hist[0].Action != "lock" {
+			t.Errorf("demo lock history %+v (%v)", hist, err)
+		}
+		var events, all int
+		d.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_events WHERE action = 'report.return.lock' AND object_id = $1 AND actor_id = $2`,
+			"KJ02:"+last.Key()+":"+director.RegionCode, director.ID).Scan(&events)
+		d.QueryRowContext(ctx, `SELECT COUNT(*) FROM return_locks`).Scan(&all)
+		if events != 1 || all != 1 {
+			t.Errorf("demo lock: %d audit events by the director, %d locks", events, all)
+		}
+		returns, err := report.NewReturns(a.Figures, app.StatisticalReturns()...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kj02, _ := returns.Get("KJ02")
+		tree, _ := a.Regions.Tree(ctx)
+		reg, _ := tree.Lookup(director.RegionCode)
+		live, err := returns.Fill(ctx, d, kj02, last, reg, tree.Children(reg.Code), time.Now())
+		if err != nil || !l.Snapshot.Equal(live) {
+			t.Errorf("demo snapshot %+v differs from the records' %+v (%v)", l.Snapshot.Total(), live.Total(), err)
 		}
 	})
 }

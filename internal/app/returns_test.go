@@ -382,13 +382,27 @@ func TestStatisticalReturns(t *testing.T) {
 // and the visits column by row name.
 func checkForm(t *testing.T, wb []byte, visits map[string]string) {
 	t.Helper()
-	sheet := xlsx.Sheet{Name: "KJ01", Columns: []xlsx.Column{{Key: "region", Header: "地区", Required: true}, {Key: "visits", Header: "企业调研（次）", Required: true}}}
+	sheet := xlsx.Sheet{Name: "KJ01", Form: true, Columns: []xlsx.Column{{Key: "region", Header: "地区", Required: true}, {Key: "visits", Header: "企业调研（次）", Required: true}}}
 	got := map[string]string{}
-	if _, err := xlsx.Read(bytes.NewReader(wb), sheet, 1<<20, func(row xlsx.Row) error {
+	sum, err := xlsx.Read(bytes.NewReader(wb), sheet, 1<<20, func(row xlsx.Row) error {
 		got[row.Values["region"]] = row.Values["visits"]
 		return nil
-	}); err != nil {
+	})
+	if err != nil {
 		t.Fatal(err)
+	}
+	// The rows are the table's only: not the second header row (本期,
+	// 本年累计, …), not the lock's note under the table.
+	for name := range got {
+		if name == "" || strings.Contains(name, "本表为") || strings.Contains(name, "锁定") {
+			t.Errorf("Excel: our reader read a row %q that is not the table's (%d rows)", name, sum.Rows)
+		}
+	}
+	if sum.Rows != len(got) {
+		t.Errorf("Excel: %d rows for %d names", sum.Rows, len(got))
+	}
+	if !strings.Contains(sharedStrings(t, wb), "注：本表为") {
+		t.Error("Excel: the lock's note is not marked 注：")
 	}
 	for k, v := range visits {
 		if got[k] != v {
@@ -402,7 +416,9 @@ func checkForm(t *testing.T, wb []byte, visits map[string]string) {
 	}
 	found := false
 	for _, r := range rows {
-		found = found || len(r) > 4 && r[0] == "合计" && r[4] == visits["合计"]
+		// 地区, then 高企申报 (本期, 累计, 上年, 同比), 高企认定 and 入库
+		// (本期, 累计), then 企业调研's 本期.
+		found = found || len(r) > 9 && r[0] == "合计" && r[9] == visits["合计"]
 	}
 	if !found {
 		t.Errorf("LibreOffice finds no total row with visits %s: %q", visits["合计"], rows)

@@ -52,6 +52,12 @@ type Return struct {
 	Code      string
 	Frequency Frequency
 	Columns   []string // measure names
+	// ToDate are the columns that also show 本年累计 (1 January to the
+	// period's end); not for a yearly return, whose period is the year.
+	ToDate []string
+	// LastYear are the columns that also show 上年同期 (the same period a
+	// year before) and the change (同比).
+	LastYear []string
 }
 
 // Returns are the statistical returns the app defines, by code.
@@ -75,6 +81,14 @@ func NewReturns(c *Catalog, rs ...Return) (*Returns, error) {
 		for _, name := range r.Columns {
 			if _, err := c.Get(name); err != nil {
 				return nil, fmt.Errorf("report: return %s: no measure %q", r.Code, name)
+			}
+		}
+		if len(r.ToDate) > 0 && r.Frequency == Yearly {
+			return nil, fmt.Errorf("report: return %s: a yearly return has no 本年累计 beside its period", r.Code)
+		}
+		for _, name := range slices.Concat(r.ToDate, r.LastYear) {
+			if !slices.Contains(r.Columns, name) {
+				return nil, fmt.Errorf("report: return %s: %q is not one of its columns", r.Code, name)
 			}
 		}
 		out.byCode[r.Code] = r
@@ -193,10 +207,75 @@ func Recent(f Frequency, today calendar.Date, n int) []ReportPeriod {
 	return out
 }
 
-// Column is one column of a filled return.
+// YearStart is the period from 1 January of p's year to p's end (本年累计).
+func YearStart(p Period) Period {
+	return Period{From: calendar.Date{Year: p.To.Year, Month: time.January, Day: 1}, To: p.To}
+}
+
+// YearBefore is the same span of days a year before (上年同期); 29
+// February becomes 28.
+func YearBefore(p Period) Period {
+	back := func(d calendar.Date) calendar.Date {
+		d.Year--
+		if d.Month == time.February && d.Day == 29 {
+			d.Day = 28
+		}
+		return d
+	}
+	to := back(p.To)
+	if p.To.Month == time.February && p.To.Day >= 28 { // to the end of February
+		to.Day = time.Date(to.Year, time.March, 0, 0, 0, 0, 0, time.UTC).Day()
+	}
+	return Period{From: back(p.From), To: to}
+}
+
+// Change is the change of now over last (同比) in per mille, rounded half
+// away from zero; ok is false when last is 0 (no change to state).
+func Change(now, last int64) (permille int64, ok bool) {
+	if last == 0 {
+		return 0, false
+	}
+	n := (now - last) * 2000 / last
+	if n < 0 {
+		return (n - 1) / 2, true
+	}
+	return (n + 1) / 2, true
+}
+
+// ChangeText is the change written as a percentage with one decimal
+// (+12.5%, -3.0%), or "—" when last is 0.
+func ChangeText(now, last int64) string {
+	pm, ok := Change(now, last)
+	if !ok {
+		return "—"
+	}
+	sign := "+"
+	if pm < 0 {
+		sign, pm = "-", -pm
+	}
+	return fmt.Sprintf("%s%d.%d%%", sign, pm/10, pm%10)
+}
+
+// Column is one column of a filled return; ToDate and LastYear say which
+// figures beside the period's its rows carry.
 type Column struct {
-	Name string `json:"name"` // the measure
-	Unit Unit   `json:"unit"`
+	Name     string `json:"name"` // the measure
+	Unit     Unit   `json:"unit"`
+	ToDate   bool   `json:"to_date,omitempty"`   // 本年累计
+	LastYear bool   `json:"last_year,omitempty"` // 上年同期 and 同比
+}
+
+// Span is how many table columns c takes: the period's figure, 本年累计,
+// 上年同期 and 同比 as it carries them.
+func (c Column) Span() int {
+	n := 1
+	if c.ToDate {
+		n++
+	}
+	if c.LastYear {
+		n += 2
+	}
+	return n
 }
 
 // Cell is one figure of a filled return.
@@ -216,12 +295,29 @@ const (
 	RowTotal  = "total"
 )
 
-// Row is one row of a filled return.
+// Row is one row of a filled return: per column, the period's figure
+// (Cells) and, when the return has such columns, the year's to date
+// (ToDate), the same period last year (LastYear) and the change (Change,
+// as ChangeText writes it); a column that does not carry them has a zero
+// cell and "" there. Snapshots older than these have Cells only.
 type Row struct {
-	Kind   string `json:"kind"`
-	Region string `json:"region"` // the child's code; the reporting region's for rest and total
-	Name   string `json:"name"`
-	Cells  []Cell `json:"cells"`
+	Kind     string   `json:"kind"`
+	Region   string   `json:"region"` // the child's code; the reporting region's for rest and total
+	Name     string   `json:"name"`
+	Cells    []Cell   `json:"cells"`
+	ToDate   []Cell   `json:"to_date,omitempty"`
+	LastYear []Cell   `json:"last_year,omitempty"`
+	Change   []string `json:"change,omitempty"`
+}
+
+// counted reports whether the row counts any record in any of its figures.
+func (r *Row) counted() bool {
+	for _, c := range slices.Concat(r.Cells, r.ToDate, r.LastYear) {
+		if c.Count > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // Filled is a return filled in for a period and a region — live, or as a
@@ -248,6 +344,12 @@ func (f *Filled) Total() *Row {
 	return nil
 }
 
+// Split reports whether any column carries 本年累计 or 上年同期, so the
+// table has a second header row.
+func (f *Filled) Split() bool {
+	return slices.ContainsFunc(f.Columns, func(c Column) bool { return c.Span() > 1 })
+}
+
 // Row returns the row of kind and region, or nil.
 func (f *Filled) Row(kind, code string) *Row {
 	for i := range f.Rows {
@@ -265,13 +367,9 @@ func (f *Filled) Equal(g *Filled) bool {
 	}
 	for i, r := range f.Rows {
 		o := g.Rows[i]
-		if r.Kind != o.Kind || r.Region != o.Region || len(r.Cells) != len(o.Cells) {
+		if r.Kind != o.Kind || r.Region != o.Region || !slices.Equal(r.Cells, o.Cells) ||
+			!slices.Equal(r.ToDate, o.ToDate) || !slices.Equal(r.LastYear, o.LastYear) {
 			return false
-		}
-		for j := range r.Cells {
-			if r.Cells[j] != o.Cells[j] {
-				return false
-			}
 		}
 	}
 	return true
@@ -291,7 +389,9 @@ func RegionScope(reader auth.Scope, code string) (auth.Scope, error) {
 // Fill counts ret for rp in reg: for each column, the figure of each
 // child region, of the records in reg under no child (a 本级 row, shown
 // when it has any), and of reg in all — which is therefore exactly the sum
-// of the rows. One grouped query per column (SplitCounts). The caller has
+// of the rows. One grouped query per column and span (SplitCounts): the
+// period, and for the columns the return asks, 1 January to the period's
+// end (本年累计) and the period a year before (上年同期). The caller has
 // checked that the reader may see reg.
 func (rs *Returns) Fill(ctx context.Context, q db.Querier, ret *Return, rp ReportPeriod, reg region.Region, children []region.Region, now time.Time) (*Filled, error) {
 	f, err := rs.fillPeriod(ctx, q, ret, rp.Period(), reg, children, now)
@@ -308,31 +408,69 @@ func (rs *Returns) fillPeriod(ctx context.Context, q db.Querier, ret *Return, p 
 	for _, c := range children {
 		rows = append(rows, Row{Kind: RowRegion, Region: c.Code, Name: c.Name})
 	}
-	rest := Row{Kind: RowRest, Region: reg.Code, Name: reg.Name}
-	total := Row{Kind: RowTotal, Region: reg.Code, Name: reg.Name}
+	rows = append(rows, Row{Kind: RowRest, Region: reg.Code, Name: reg.Name}, Row{Kind: RowTotal, Region: reg.Code, Name: reg.Name})
+	toDate, lastYear := len(ret.ToDate) > 0, len(ret.LastYear) > 0
+	// count puts m's figures in span into each row's cells.
+	count := func(m *Measure, span Period, on bool, cells func(*Row) *[]Cell) error {
+		var byChild []Cell
+		var rest, all Cell
+		if on {
+			var err error
+			if byChild, rest, all, err = SplitCounts(ctx, q, m, span, reg.Code, children); err != nil {
+				return err
+			}
+		}
+		for i := range rows {
+			c := all
+			switch {
+			case !on:
+				c = Cell{}
+			case i < len(children):
+				c = byChild[i]
+			case rows[i].Kind == RowRest:
+				c = rest
+			}
+			*cells(&rows[i]) = append(*cells(&rows[i]), c)
+		}
+		return nil
+	}
 	for _, name := range ret.Columns {
 		m, err := rs.Catalog.Get(name)
 		if err != nil {
 			return nil, err
 		}
-		f.Columns = append(f.Columns, Column{Name: m.Name, Unit: m.Unit})
-		byChild, left, all, err := SplitCounts(ctx, q, m, p, reg.Code, children)
-		if err != nil {
+		col := Column{Name: m.Name, Unit: m.Unit, ToDate: slices.Contains(ret.ToDate, name), LastYear: slices.Contains(ret.LastYear, name)}
+		f.Columns = append(f.Columns, col)
+		if err := count(m, p, true, func(r *Row) *[]Cell { return &r.Cells }); err != nil {
 			return nil, err
 		}
-		for i, c := range byChild {
-			rows[i].Cells = append(rows[i].Cells, c)
+		if toDate {
+			if err := count(m, YearStart(p), col.ToDate, func(r *Row) *[]Cell { return &r.ToDate }); err != nil {
+				return nil, err
+			}
 		}
-		rest.Cells = append(rest.Cells, left)
-		total.Cells = append(total.Cells, all)
-	}
-	for _, c := range rest.Cells {
-		if c.Count > 0 {
-			rows = append(rows, rest)
-			break
+		if lastYear {
+			if err := count(m, YearBefore(p), col.LastYear, func(r *Row) *[]Cell { return &r.LastYear }); err != nil {
+				return nil, err
+			}
 		}
 	}
-	f.Rows = append(rows, total)
+	if lastYear {
+		for i := range rows {
+			for j, col := range f.Columns {
+				ch := ""
+				if col.LastYear {
+					ch = ChangeText(rows[i].Cells[j].Value, rows[i].LastYear[j].Value)
+				}
+				rows[i].Change = append(rows[i].Change, ch)
+			}
+		}
+	}
+	rest := len(children)
+	if !rows[rest].counted() {
+		rows = slices.Delete(rows, rest, rest+1)
+	}
+	f.Rows = rows
 	return f, nil
 }
 

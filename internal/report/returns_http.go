@@ -160,17 +160,38 @@ func (d *returnPage) CellLink(row Row, col int) string {
 	return "/reports/returns/" + d.Return.Code + "/" + d.Shown.Region + "/records/" + url.PathEscape(d.Shown.Columns[col].Name) + "?" + q.Encode()
 }
 
+// SpanLink is the page of the records behind a row's 本年累计 (span
+// "to_date") or 上年同期 ("last_year") figure.
+func (d *returnPage) SpanLink(row Row, col int, span string) string {
+	return d.CellLink(row, col) + "&span=" + span
+}
+
 // LiveCell is the live figure of the shown row's cell when the return is
 // locked and the records now say otherwise; nil when they agree.
 func (d *returnPage) LiveCell(row Row, col int) *Cell {
+	return d.LiveSpan(row, col, "")
+}
+
+// LiveSpan is LiveCell for the row's 本年累计 (span "to_date") or 上年同期
+// ("last_year") figure.
+func (d *returnPage) LiveSpan(row Row, col int, span string) *Cell {
 	if d.Live == nil || d.Lock == nil {
 		return nil
 	}
+	pick := func(r *Row) []Cell {
+		switch span {
+		case "to_date":
+			return r.ToDate
+		case "last_year":
+			return r.LastYear
+		}
+		return r.Cells
+	}
 	live := Cell{}
 	if lr := d.Live.Row(row.Kind, row.Region); lr != nil {
-		live = lr.Cells[col]
+		live = cellAt(pick(lr), col)
 	}
-	if live == row.Cells[col] {
+	if live == cellAt(pick(&row), col) {
 		return nil
 	}
 	return &live
@@ -253,7 +274,17 @@ func (h *ReturnHandlers) records(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	d, err := h.cellRecords(r, rp.Period())
+	p := rp.Period()
+	switch r.FormValue("span") {
+	case "":
+	case "to_date":
+		p = YearStart(p)
+	case "last_year":
+		p = YearBefore(p)
+	default:
+		return i18n.E(i18n.NotFound, "error.not_found")
+	}
+	d, err := h.cellRecords(r, p)
 	if err != nil {
 		return err
 	}
@@ -338,12 +369,39 @@ func (h *ReturnHandlers) unlock(w http.ResponseWriter, r *http.Request) error {
 }
 
 // Form is the return as the city's form (in Chinese): title, 填报单位,
-// 报告期, 制表日期 and units above the table, money in 元.
+// 报告期, 制表日期 and units above the table, money in 元. When columns
+// carry 本年累计 or 上年同期 the header has two rows: the measure, then
+// 本期, 本年累计, 上年同期, 同比. A lock's note is below the table, after a
+// blank row.
 func (d *returnPage) Form(pr *i18n.Printer, bureau string) xlsx.Form {
 	f := d.Shown
+	split := f.Split()
 	cols := []xlsx.Column{{Key: "region", Header: pr.T("report.return.xlsx.region"), Width: 18}}
+	var groups, subs []string
+	if split {
+		groups, subs = []string{""}, []string{""}
+	}
 	for _, c := range f.Columns {
-		cols = append(cols, xlsx.Column{Key: c.Name, Header: pr.T("report.measure."+c.Name) + "（" + pr.T("report.unit."+string(c.Unit)) + "）", Width: 14})
+		head := pr.T("report.measure."+c.Name) + "（" + pr.T("report.unit."+string(c.Unit)) + "）"
+		parts := []string{"this"}
+		if c.ToDate {
+			parts = append(parts, "to_date")
+		}
+		if c.LastYear {
+			parts = append(parts, "last_year", "change")
+		}
+		for i, part := range parts {
+			col := xlsx.Column{Key: c.Name, Header: head, Width: 14}
+			if i > 0 {
+				col.Key, col.Header, col.Width = c.Name+"."+part, head+pr.T("report.return."+part), 12
+			}
+			cols = append(cols, col)
+			if split && len(parts) > 1 {
+				groups, subs = append(groups, head), append(subs, pr.T("report.return."+part))
+			} else if split {
+				groups, subs = append(groups, ""), append(subs, "")
+			}
+		}
 	}
 	unit := f.RegionName
 	if bureau != "" {
@@ -355,15 +413,30 @@ func (d *returnPage) Form(pr *i18n.Printer, bureau string) xlsx.Form {
 		Title: pr.T("report.return."+d.Return.Code) + "（" + d.Label + "）",
 		Lines: []string{pr.T("report.return.xlsx.unit", unit), pr.T("report.return.xlsx.period", d.Label, f.From.Chinese(), f.To.Chinese()),
 			pr.T("report.return.xlsx.made", made.Chinese()), pr.T("report.return.xlsx.money")},
+		Groups:   groups,
+		Subs:     subs,
 		Decimals: 2,
 	}
 	for _, row := range f.Rows {
 		vals := []any{rowName(pr, row)}
 		for i, c := range row.Cells {
-			if f.Columns[i].Unit == Yuan {
-				vals = append(vals, float64(c.Value)/100)
-			} else {
-				vals = append(vals, c.Value)
+			col := f.Columns[i]
+			fig := func(c Cell) any {
+				if col.Unit == Yuan {
+					return float64(c.Value) / 100
+				}
+				return c.Value
+			}
+			vals = append(vals, fig(c))
+			if col.ToDate {
+				vals = append(vals, fig(cellAt(row.ToDate, i)))
+			}
+			if col.LastYear {
+				ch := "—"
+				if i < len(row.Change) {
+					ch = row.Change[i]
+				}
+				vals = append(vals, fig(cellAt(row.LastYear, i)), ch)
 			}
 		}
 		form.Rows = append(form.Rows, vals)
@@ -372,6 +445,14 @@ func (d *returnPage) Form(pr *i18n.Printer, bureau string) xlsx.Form {
 		form.Notes = append(form.Notes, pr.T("report.return.xlsx.locked", d.Lock.At.In(calendar.Shanghai).Format("2006-01-02 15:04"), d.Lock.By))
 	}
 	return form
+}
+
+// cellAt is cells[i], or a zero cell past its end.
+func cellAt(cells []Cell, i int) Cell {
+	if i < len(cells) {
+		return cells[i]
+	}
+	return Cell{}
 }
 
 // rowName is a row's name as printed: the region, 本级 or 合计.
@@ -406,12 +487,15 @@ type returnDef struct {
 	Title     string    `json:"title"`
 	Frequency Frequency `json:"frequency"`
 	Columns   []string  `json:"columns"`
+	ToDate    []string  `json:"to_date"`   // the columns with 本年累计
+	LastYear  []string  `json:"last_year"` // the columns with 上年同期 and 同比
 }
 
 func (h *ReturnHandlers) apiList(w http.ResponseWriter, r *http.Request) error {
 	items := []returnDef{}
 	for _, ret := range h.Returns.List() {
-		items = append(items, returnDef{Code: ret.Code, Title: h.title(r, ret), Frequency: ret.Frequency, Columns: ret.Columns})
+		items = append(items, returnDef{Code: ret.Code, Title: h.title(r, ret), Frequency: ret.Frequency, Columns: ret.Columns,
+			ToDate: slices.Concat([]string{}, ret.ToDate), LastYear: slices.Concat([]string{}, ret.LastYear)})
 	}
 	return web.JSON(w, http.StatusOK, map[string]any{"items": items})
 }
@@ -421,7 +505,8 @@ func (h *ReturnHandlers) apiReturn(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	out := map[string]any{"return": returnDef{Code: d.Return.Code, Title: h.title(r, d.Return), Frequency: d.Return.Frequency, Columns: d.Return.Columns},
+	out := map[string]any{"return": returnDef{Code: d.Return.Code, Title: h.title(r, d.Return), Frequency: d.Return.Frequency, Columns: d.Return.Columns,
+		ToDate: slices.Concat([]string{}, d.Return.ToDate), LastYear: slices.Concat([]string{}, d.Return.LastYear)},
 		"period": d.Period.Key(), "label": d.Label, "figures": d.Shown, "locked": d.Lock != nil, "history": d.History}
 	if d.History == nil {
 		out["history"] = []LockEvent{}

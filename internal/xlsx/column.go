@@ -25,6 +25,10 @@ type Column struct {
 type Sheet struct {
 	Name    string // the worksheet name: at most 31 characters, none of : \ / ? * [ ]
 	Columns []Column
+	// Form reads a Form as WriteForm lays it out: a second header row
+	// (its first cell blank) is not data, and the table ends at its first
+	// blank row, so the notes below it are not read.
+	Form bool
 }
 
 // headerScan is how many non-empty rows the reader looks through for the

@@ -11,13 +11,22 @@ import (
 // across the table, a row of particulars (填报单位, 报告期, 制表日期, units),
 // the header row of the columns, the rows, and notes below. The reader
 // (Read) finds the header row under the title and particulars, so a Form
-// reads back as its rows.
+// reads back as its rows. A Form may have a header of two rows (Groups
+// and Subs: the measure, then 本期, 本年累计, …). The notes come after a
+// blank row and start with 注：, so a reader with Sheet.Form stops before
+// them (and any reader sees a note, not a row).
 type Form struct {
 	Sheet Sheet    // the worksheet name and the columns
 	Title string   // e.g. 科技工作统计季报
 	Lines []string // the particulars, each in its own cell of the row under the title
-	Rows  [][]any  // one value per column: text, or whole numbers, or float64 (Decimal columns)
-	Notes []string // lines below the table
+	// Groups, when set, is per column the header above its own, the same
+	// text of neighbouring columns merged into one cell; Subs is then the
+	// header under it. A column without a group has its Header across
+	// both header rows.
+	Groups []string
+	Subs   []string
+	Rows   [][]any  // one value per column: text, or whole numbers, or float64 (Decimal columns)
+	Notes  []string // lines below the table
 	// Decimals is the number of decimal places float64 values show.
 	Decimals int
 }
@@ -81,14 +90,58 @@ func WriteForm(w io.Writer, f Form) error {
 			return err
 		}
 	}
+	if f.Groups != nil && (len(f.Groups) != n || len(f.Subs) != n) {
+		return fmt.Errorf("xlsx: %d groups and %d sub-headers for %d columns", len(f.Groups), len(f.Subs), n)
+	}
+	heads := 1
+	if f.Groups != nil {
+		heads = 2
+	}
 	for i, c := range f.Sheet.Columns {
-		if err := set(i+1, 3, c.Header, head); err != nil {
-			return err
-		}
 		col, _ := excelize.ColumnNumberToName(i + 1)
 		x.SetColWidth(name, col, col, colWidth(c))
+		if heads == 1 {
+			if err := set(i+1, 3, c.Header, head); err != nil {
+				return err
+			}
+			continue
+		}
+		g := f.Groups[i]
+		text, sub := g, f.Subs[i]
+		if g == "" {
+			text, sub = c.Header, ""
+		}
+		if err := set(i+1, 4, sub, head); err != nil {
+			return err
+		}
+		if g != "" && i > 0 && f.Groups[i-1] == g {
+			// Inside the merged cell: a value here would overwrite its first.
+			if err := x.SetCellStyle(name, cell(i+1, 3), cell(i+1, 3), head); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := set(i+1, 3, text, head); err != nil {
+			return err
+		}
+		end := i
+		for g != "" && end+1 < n && f.Groups[end+1] == g {
+			end++
+		}
+		var err error
+		if g == "" {
+			err = x.MergeCell(name, cell(i+1, 3), cell(i+1, 4))
+		} else if end > i {
+			err = x.MergeCell(name, cell(i+1, 3), cell(end+1, 3))
+		}
+		if err != nil {
+			return err
+		}
 	}
-	x.SetRowHeight(name, 3, 36)
+	for r := 3; r < 3+heads; r++ {
+		x.SetRowHeight(name, r, float64(48/heads))
+	}
+	first := 3 + heads
 	for r, vals := range f.Rows {
 		if len(vals) > n {
 			return fmt.Errorf("xlsx: %d values for %d columns", len(vals), n)
@@ -104,13 +157,16 @@ func WriteForm(w io.Writer, f Form) error {
 			default:
 				return fmt.Errorf("xlsx: column %d: unsupported %T", c+1, v)
 			}
-			if err := set(c+1, 4+r, v, style); err != nil {
+			if err := set(c+1, first+r, v, style); err != nil {
 				return err
 			}
 		}
 	}
 	for i, l := range f.Notes {
-		if err := set(1, 5+len(f.Rows)+i, l, note); err != nil {
+		if !isNoteCell(l) {
+			l = "注：" + l
+		}
+		if err := set(1, first+1+len(f.Rows)+i, l, note); err != nil {
 			return err
 		}
 	}

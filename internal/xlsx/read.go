@@ -160,6 +160,8 @@ type rowReader struct {
 	cols    []int // file column → index in Sheet.Columns or -1; nil until the header is found
 	scanned int   // non-empty rows seen before the header
 	data    bool  // a data row has been seen
+	under   bool  // the row under the header has been seen
+	ended   bool  // a Form's table has ended at a blank row
 }
 
 // row handles the row number with its cells, which it may change.
@@ -171,11 +173,25 @@ func (rd *rowReader) row(number int, cells []string) error {
 		}
 		cells[i] = c
 	}
+	form := rd.layout.sheet.Form
+	if rd.ended || empty && form && rd.data {
+		rd.ended = true
+		if !empty {
+			rd.sum.Skipped++
+		}
+		return nil
+	}
 	if empty {
 		return nil
 	}
 	if rd.cols == nil {
 		return rd.header(number, cells)
+	}
+	if under := rd.under; !under {
+		rd.under = true
+		if form && cells[0] == "" {
+			return nil // the second header row: 本期, 本年累计, …
+		}
 	}
 	if !rd.data && isNoteCell(cells[0]) {
 		rd.sum.Skipped++
