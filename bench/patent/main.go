@@ -14,17 +14,12 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"slices"
@@ -32,6 +27,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"kejiju/bench/internal/kit"
 	"kejiju/internal/app"
 	"kejiju/internal/audit"
 	"kejiju/internal/auth"
@@ -63,49 +59,27 @@ func main() {
 	}
 }
 
-// databases opens two empty migrated databases and returns a clean-up.
+// databases opens two empty migrated databases, one for the service and one
+// for the plain INSERT, and returns a clean-up.
 func databases(ctx context.Context, dbURL string) (a, b *db.DB, dir string, cleanup func(), err error) {
-	dir, err = os.MkdirTemp("", "kejiju-bench-patent-")
-	if err != nil {
-		return nil, nil, "", nil, err
-	}
-	var drops []string
-	var admin *sql.DB
+	var scratches []*kit.Scratch
 	cleanup = func() {
-		if a != nil {
-			a.Close()
+		for _, d := range []*db.DB{a, b} {
+			if d != nil {
+				d.Close()
+			}
 		}
-		if b != nil {
-			b.Close()
+		for _, sc := range scratches {
+			sc.Drop()
 		}
-		for _, name := range drops {
-			admin.ExecContext(context.Background(), `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
-		}
-		if admin != nil {
-			admin.Close()
-		}
-		os.RemoveAll(dir)
 	}
 	open := func(suffix string) (*db.DB, error) {
-		dsn := filepath.Join(dir, suffix+".db")
-		if dbURL != "" {
-			if admin == nil {
-				if admin, err = sql.Open("pgx", dbURL); err != nil {
-					return nil, err
-				}
-			}
-			r := make([]byte, 4)
-			rand.Read(r)
-			name := "kejiju_bench_patent_" + hex.EncodeToString(r) + "_" + suffix
-			if _, err := admin.ExecContext(ctx, `CREATE DATABASE `+name+` TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'`); err != nil {
-				return nil, err
-			}
-			drops = append(drops, name)
-			u, _ := url.Parse(dbURL)
-			u.Path = "/" + name
-			dsn = u.String()
+		sc, err := kit.NewScratch(ctx, dbURL, "patent_"+suffix)
+		if err != nil {
+			return nil, err
 		}
-		d, err := db.Open(ctx, dsn)
+		scratches = append(scratches, sc)
+		d, err := sc.Open(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -119,7 +93,7 @@ func databases(ctx context.Context, dbURL string) (a, b *db.DB, dir string, clea
 		cleanup()
 		return nil, nil, "", nil, err
 	}
-	return a, b, dir, cleanup, nil
+	return a, b, scratches[0].Dir, cleanup, nil
 }
 
 // record is one generated patent.

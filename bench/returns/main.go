@@ -15,19 +15,15 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
 	"os"
-	"path/filepath"
 	"slices"
 	"time"
 
+	"kejiju/bench/internal/kit"
 	"kejiju/internal/app"
 	"kejiju/internal/db"
 	"kejiju/internal/report"
@@ -45,30 +41,13 @@ func main() {
 }
 
 func run(ctx context.Context, n, rounds int, dbURL string) error {
-	dir, err := os.MkdirTemp("", "kejiju-bench-returns-")
+	sc, err := kit.NewScratch(ctx, dbURL, "returns")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	dsn, engine := filepath.Join(dir, "kejiju.db"), "SQLite"
-	if dbURL != "" {
-		admin, err := sql.Open("pgx", dbURL)
-		if err != nil {
-			return err
-		}
-		defer admin.Close()
-		r := make([]byte, 4)
-		rand.Read(r)
-		name := "kejiju_bench_returns_" + hex.EncodeToString(r)
-		if _, err := admin.ExecContext(ctx, `CREATE DATABASE `+name+` TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'`); err != nil {
-			return err
-		}
-		defer admin.ExecContext(context.Background(), `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
-		u, _ := url.Parse(dbURL)
-		u.Path = "/" + name
-		dsn, engine = u.String(), "PostgreSQL"
-	}
-	d, err := db.Open(ctx, dsn)
+	defer sc.Drop()
+	dir, engine := sc.Dir, sc.Engine
+	d, err := sc.Open(ctx)
 	if err != nil {
 		return err
 	}

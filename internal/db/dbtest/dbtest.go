@@ -42,30 +42,13 @@ func SQLite(tb testing.TB) *db.DB {
 // or skips the test when KEJIJU_TEST_POSTGRES is unset.
 func Postgres(tb testing.TB) *db.DB {
 	tb.Helper()
-	admin := os.Getenv(EnvPostgres)
-	if admin == "" {
-		tb.Skip(EnvPostgres + " is not set")
-	}
-	tmpl, err := template(admin)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	name := "kejiju_test_" + randomHex(6)
-	if err := adminExec(admin, fmt.Sprintf(`CREATE DATABASE %s TEMPLATE %s`, name, tmpl)); err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() {
-		if err := adminExec(admin, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`); err != nil {
-			tb.Logf("drop %s: %v", name, err)
-		}
-	})
-	return open(tb, withDatabase(admin, name))
+	return open(tb, PostgresURL(tb))
 }
 
 // PostgresURL makes a migrated, empty PostgreSQL database for this test, as
 // Postgres does, and returns its URL instead of opening it (for tests that
 // run the program on it), or skips the test when KEJIJU_TEST_POSTGRES is
-// unset.
+// unset. The database is dropped when the test ends.
 func PostgresURL(tb testing.TB) string {
 	tb.Helper()
 	admin := os.Getenv(EnvPostgres)
