@@ -679,6 +679,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		if checked < 1000 {
 			t.Errorf("only %d route × role requests checked", checked)
 		}
+		t.Logf("%d routes, %d route × account requests checked", len(routes), checked)
 		// The matrix's requests carry empty forms and name objects that do
 		// not exist: they are refused or only read, and write no business
 		// data — but for the few that are valid as they are, each audited.
