@@ -242,6 +242,11 @@ func TestDashboardFigures(t *testing.T) {
 		if code, page = get(c, "/reports/summary?year=2026"); !strings.Contains(page, reworded) || !strings.Contains(page, "已改写") || !strings.Contains(page, "调研4次") {
 			t.Fatalf("reworded summary: %d", code)
 		}
+		// A save from a page read before the first one (no draft then) is
+		// stale, not a silent overwrite.
+		if code, _, _ := postForm(t, e, c, "/reports/summary/texts", url.Values{"year": {"2026"}, "version": {"0"}, "text_report.part.hte": {"旧页面的措辞"}}); code != http.StatusConflict {
+			t.Errorf("a stale save: %d, want 409", code)
+		}
 		if code, _, _ := postForm(t, e, c, "/reports/summary/lock", url.Values{"year": {"2026"}, "version": {version()}}); code != http.StatusSeeOther {
 			t.Fatalf("lock: %d", code)
 		}

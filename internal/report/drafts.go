@@ -83,23 +83,28 @@ func (d *Saved) Apply(dr *Draft) {
 }
 
 // change runs fn on u's district's draft row of year (created when
-// missing), refusing a stale version, in one transaction with an audit
-// event.
+// missing), in one transaction with an audit event. version is the one the
+// editor saw — 0 when there was no draft yet; any other is stale.
 func (s *Drafts) change(ctx context.Context, u *auth.User, year int, version int64, action, reason string, fn func(tx *db.Tx, d *Saved) (map[string]any, error)) error {
 	if err := mayEdit(u); err != nil {
 		return err
 	}
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO report_drafts (region_code, year, updated_at) VALUES ($1, $2, $3)
-			ON CONFLICT (region_code, year) DO NOTHING`, u.RegionCode, year, tx.Now); err != nil {
-			return db.Normalize(err)
-		}
 		d, err := s.Get(ctx, tx, u, year)
 		if err != nil {
 			return err
 		}
-		if version != 0 && version != d.Version {
+		if version != d.Version {
 			return i18n.E(i18n.Conflict, "error.conflict")
+		}
+		if d.Version == 0 {
+			// A first save made at the same moment inserts nothing here
+			// and loses the version check below.
+			if _, err := tx.ExecContext(ctx, `INSERT INTO report_drafts (region_code, year, updated_at) VALUES ($1, $2, $3)
+				ON CONFLICT (region_code, year) DO NOTHING`, u.RegionCode, year, tx.Now); err != nil {
+				return db.Normalize(err)
+			}
+			d.Version = 1 // the column's default
 		}
 		set, err := fn(tx, d)
 		if err != nil {
