@@ -162,6 +162,11 @@ func inputOf(f url.Values) (Input, i18n.Problems) {
 	return in, append(p, ap...)
 }
 
+var (
+	newForm  = web.Form{Page: "event/form.html", Title: "event.new", Crumbs: []web.Crumb{listCrumb, {Key: "event.new"}}}
+	editForm = web.Form{Page: "event/form.html", Title: "event.edit", Crumbs: []web.Crumb{listCrumb, {Key: "event.edit"}}}
+)
+
 func (h *Handlers) newEvent(w http.ResponseWriter, r *http.Request) error {
 	d, err := h.form(r, nil)
 	if err != nil {
@@ -173,28 +178,24 @@ func (h *Handlers) newEvent(w http.ResponseWriter, r *http.Request) error {
 	if v.Get("event_region") == "" {
 		v.Set("event_region", web.UserFrom(r.Context()).RegionCode)
 	}
-	return h.Web.RenderValues(w, r, "event/form.html", "event.new", d, v, listCrumb, web.Crumb{Key: "event.new"})
+	return h.Web.ShowForm(w, r, newForm, d, v)
 }
 
 func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
-	if err := web.ParseForm(w, r); err != nil {
-		return err
-	}
-	in, p := inputOf(r.PostForm)
-	var e *Event
-	var err error
-	if len(p) == 0 {
-		e, err = h.Service.Create(r.Context(), web.UserFrom(r.Context()), in)
-	}
-	if err = p.With(err); err != nil {
-		d, derr := h.form(r, nil)
-		if derr != nil {
-			return derr
+	return web.Submit(h.Web, w, r, newForm, "event.saved", nil, h.form, func(*Event) (string, error) {
+		in, p := inputOf(r.PostForm)
+		if len(p) > 0 {
+			return "", p
 		}
-		return h.Web.RenderForm(w, r, "event/form.html", "event.new", d, err, listCrumb, web.Crumb{Key: "event.new"})
-	}
-	return h.Web.Redirect(w, r, "/events/"+strconv.FormatInt(e.ID, 10), "event.saved")
+		e, err := h.Service.Create(r.Context(), web.UserFrom(r.Context()), in)
+		if err != nil {
+			return "", err
+		}
+		return pathOf(e.ID), nil
+	})
 }
+
+func pathOf(id int64) string { return "/events/" + strconv.FormatInt(id, 10) }
 
 func (h *Handlers) get(r *http.Request) (*Event, error) {
 	id, err := web.IntParam(r, "id")
@@ -223,37 +224,18 @@ func (h *Handlers) show(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) edit(w http.ResponseWriter, r *http.Request) error {
-	e, err := h.get(r)
-	if err != nil {
-		return err
-	}
-	d, err := h.form(r, e)
-	if err != nil {
-		return err
-	}
-	return h.Web.RenderValues(w, r, "event/form.html", "event.edit", d, values(e), listCrumb, web.Crumb{Key: "event.edit"})
+	return web.Edit(h.Web, w, r, editForm, h.get, h.form, values)
 }
 
 func (h *Handlers) update(w http.ResponseWriter, r *http.Request) error {
-	if err := web.ParseForm(w, r); err != nil {
-		return err
-	}
-	before, err := h.get(r)
-	if err != nil {
-		return err
-	}
-	in, p := inputOf(r.PostForm)
-	if len(p) == 0 {
-		_, err = h.Service.Update(r.Context(), web.UserFrom(r.Context()), before.ID, web.Int(r.PostForm.Get("version")), in)
-	}
-	if err = p.With(err); err != nil {
-		d, derr := h.form(r, before)
-		if derr != nil {
-			return derr
+	return web.Submit(h.Web, w, r, editForm, "event.saved", h.get, h.form, func(before *Event) (string, error) {
+		in, p := inputOf(r.PostForm)
+		if len(p) > 0 {
+			return "", p
 		}
-		return h.Web.RenderForm(w, r, "event/form.html", "event.edit", d, err, listCrumb, web.Crumb{Key: "event.edit"})
-	}
-	return h.Web.Redirect(w, r, "/events/"+strconv.FormatInt(before.ID, 10), "event.saved")
+		_, err := h.Service.Update(r.Context(), web.UserFrom(r.Context()), before.ID, web.Int(r.PostForm.Get("version")), in)
+		return pathOf(before.ID), err
+	})
 }
 
 // --- Summary ---

@@ -34,15 +34,7 @@ func (h *Handlers) apiAssistants(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) apiRegister(w http.ResponseWriter, r *http.Request) error {
-	var in AssistantInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	a, err := h.Service.RegisterAssistant(r.Context(), web.UserFrom(r.Context()), in)
-	if err != nil {
-		return err
-	}
-	return web.JSON(w, http.StatusCreated, a)
+	return web.CreateJSON(w, r, h.Service.RegisterAssistant)
 }
 
 func (h *Handlers) apiAssistant(w http.ResponseWriter, r *http.Request) error {
@@ -76,53 +68,23 @@ func (h *Handlers) apiDrills(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f := drillFilterOf(q)
 	f.Limit, f.Offset, f.Sort = web.Int(q.Get("limit")), web.Int(q.Get("offset")), q.Get("sort")
-	items, total, err := h.Service.Drills(r.Context(), web.UserFrom(r.Context()), f)
-	if err != nil {
-		return err
-	}
-	return web.JSON(w, http.StatusOK, map[string]any{"total": total, "items": nonNil(items)})
+	return web.ListJSON(w, r, f, h.Service.Drills)
 }
 
 func (h *Handlers) apiCreateDrill(w http.ResponseWriter, r *http.Request) error {
-	var in DrillInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	d, err := h.Service.CreateDrill(r.Context(), web.UserFrom(r.Context()), in)
-	if err != nil {
-		return err
-	}
-	return web.JSON(w, http.StatusCreated, d)
+	return web.CreateJSON(w, r, h.Service.CreateDrill)
 }
 
-func (h *Handlers) apiDrill(w http.ResponseWriter, r *http.Request) error {
-	d, err := h.getDrill(r)
-	if err != nil {
-		return err
-	}
-	return web.JSON(w, http.StatusOK, d)
-}
+func (h *Handlers) apiDrill(w http.ResponseWriter, r *http.Request) error { return web.GetJSON(w, r, h.getDrill) }
 
 func (h *Handlers) apiPublicity(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f := PublicityFilter{Year: web.Int(q.Get("year")), RegionCode: q.Get("region"), Query: q.Get("q"), Limit: web.Int(q.Get("limit")), Offset: web.Int(q.Get("offset"))}
-	items, total, err := h.Service.Publicities(r.Context(), web.UserFrom(r.Context()), f)
-	if err != nil {
-		return err
-	}
-	return web.JSON(w, http.StatusOK, map[string]any{"total": total, "items": nonNil(items)})
+	return web.ListJSON(w, r, f, h.Service.Publicities)
 }
 
 func (h *Handlers) apiCreatePublicity(w http.ResponseWriter, r *http.Request) error {
-	var in PublicityInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	p, err := h.Service.CreatePublicity(r.Context(), web.UserFrom(r.Context()), in)
-	if err != nil {
-		return err
-	}
-	return web.JSON(w, http.StatusCreated, p)
+	return web.CreateJSON(w, r, h.Service.CreatePublicity)
 }
 
 func (h *Handlers) apiSummary(w http.ResponseWriter, r *http.Request) error {

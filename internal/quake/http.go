@@ -117,6 +117,22 @@ func (h *Handlers) assistantForm(r *http.Request) (*assistantForm, error) {
 	return &assistantForm{Towns: towns}, err
 }
 
+// assistantFormOf is assistantForm for forms that are about no record.
+func (h *Handlers) assistantFormOf(r *http.Request, _ any) (*assistantForm, error) { return h.assistantForm(r) }
+
+var (
+	newAssistantForm = web.Form{Page: "quake/assistant_form.html", Title: "quake.assistant.new",
+		Crumbs: []web.Crumb{registryCrumb, {Key: "quake.assistant.new"}}}
+	assistantShown = web.Form{Page: "quake/assistant.html", Title: "quake.assistant.title",
+		Crumbs: []web.Crumb{registryCrumb, {Key: "quake.assistant.title"}}}
+	newDrillForm  = web.Form{Page: "quake/drill_form.html", Title: "quake.drill.new", Crumbs: []web.Crumb{drillsCrumb, {Key: "quake.drill.new"}}}
+	editDrillForm = web.Form{Page: "quake/drill_form.html", Title: "quake.drill.edit", Crumbs: []web.Crumb{drillsCrumb, {Key: "quake.drill.edit"}}}
+	publicityForm = web.Form{Page: "quake/publicity_form.html", Title: "quake.publicity.new",
+		Crumbs: []web.Crumb{publicityCrumb, {Key: "quake.publicity.new"}}}
+)
+
+func assistantPath(id int64) string { return "/quake/assistants/" + strconv.FormatInt(id, 10) }
+
 func assistantInputOf(f url.Values, p *i18n.Problems) AssistantInput {
 	return AssistantInput{RegionCode: f.Get("assistant_region"), Name: f.Get("assistant_name"), Phone: f.Get("assistant_phone"),
 		Employer: f.Get("assistant_employer"), Position: f.Get("assistant_position"), Note: f.Get("assistant_note"),
@@ -129,28 +145,22 @@ func (h *Handlers) newAssistant(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := url.Values{"assistant_region": {r.URL.Query().Get("region")}, "assistant_appointed_on": {h.Service.today().String()}}
-	return h.Web.RenderValues(w, r, "quake/assistant_form.html", "quake.assistant.new", d, v, registryCrumb, web.Crumb{Key: "quake.assistant.new"})
+	return h.Web.ShowForm(w, r, newAssistantForm, d, v)
 }
 
 func (h *Handlers) register(w http.ResponseWriter, r *http.Request) error {
-	if err := web.ParseForm(w, r); err != nil {
-		return err
-	}
-	var p i18n.Problems
-	in := assistantInputOf(r.PostForm, &p)
-	var a *Assistant
-	var err error
-	if len(p) == 0 {
-		a, err = h.Service.RegisterAssistant(r.Context(), web.UserFrom(r.Context()), in)
-	}
-	if err = p.With(err); err != nil {
-		d, derr := h.assistantForm(r)
-		if derr != nil {
-			return derr
+	return web.Submit(h.Web, w, r, newAssistantForm, "quake.assistant.saved", nil, h.assistantFormOf, func(any) (string, error) {
+		var p i18n.Problems
+		in := assistantInputOf(r.PostForm, &p)
+		if len(p) > 0 {
+			return "", p
 		}
-		return h.Web.RenderForm(w, r, "quake/assistant_form.html", "quake.assistant.new", d, err, registryCrumb, web.Crumb{Key: "quake.assistant.new"})
-	}
-	return h.Web.Redirect(w, r, "/quake/assistants/"+strconv.FormatInt(a.ID, 10), "quake.assistant.saved")
+		a, err := h.Service.RegisterAssistant(r.Context(), web.UserFrom(r.Context()), in)
+		if err != nil {
+			return "", err
+		}
+		return assistantPath(a.ID), nil
+	})
 }
 
 type assistantPage struct {
@@ -200,55 +210,37 @@ func (h *Handlers) showAssistant(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.Web.RenderValues(w, r, "quake/assistant.html", "quake.assistant.title", d, url.Values{"assistant_appointed_on": {d.Today}, "ended_on": {d.Today}},
-		registryCrumb, web.Crumb{Key: "quake.assistant.title"})
+	return h.Web.ShowForm(w, r, assistantShown, d, url.Values{"assistant_appointed_on": {d.Today}, "ended_on": {d.Today}})
 }
 
+// assistantPageOf is assistantData for the forms on an assistant's page.
+func (h *Handlers) assistantPageOf(r *http.Request, _ int64) (*assistantPage, error) { return h.assistantData(r) }
+
 func (h *Handlers) replace(w http.ResponseWriter, r *http.Request) error {
-	if err := web.ParseForm(w, r); err != nil {
-		return err
-	}
-	id, err := web.IntParam(r, "id")
-	if err != nil {
-		return err
-	}
-	var p i18n.Problems
-	in := assistantInputOf(r.PostForm, &p)
-	var a *Assistant
-	if len(p) == 0 {
-		a, err = h.Service.ReplaceAssistant(r.Context(), web.UserFrom(r.Context()), id, in, r.PostForm.Get("reason"))
-	}
-	if err = p.With(err); err != nil {
-		d, derr := h.assistantData(r)
-		if derr != nil {
-			return derr
+	return web.Submit(h.Web, w, r, assistantShown, "quake.assistant.replaced", web.PathID, h.assistantPageOf, func(id int64) (string, error) {
+		var p i18n.Problems
+		in := assistantInputOf(r.PostForm, &p)
+		if len(p) > 0 {
+			return "", p
 		}
-		return h.Web.RenderForm(w, r, "quake/assistant.html", "quake.assistant.title", d, err, registryCrumb, web.Crumb{Key: "quake.assistant.title"})
-	}
-	return h.Web.Redirect(w, r, "/quake/assistants/"+strconv.FormatInt(a.ID, 10), "quake.assistant.replaced")
+		a, err := h.Service.ReplaceAssistant(r.Context(), web.UserFrom(r.Context()), id, in, r.PostForm.Get("reason"))
+		if err != nil {
+			return "", err
+		}
+		return assistantPath(a.ID), nil
+	})
 }
 
 func (h *Handlers) end(w http.ResponseWriter, r *http.Request) error {
-	if err := web.ParseForm(w, r); err != nil {
-		return err
-	}
-	id, err := web.IntParam(r, "id")
-	if err != nil {
-		return err
-	}
-	var p i18n.Problems
-	endOn := web.FormDate(r.PostForm.Get("ended_on"), "assistant_ended_on", &p)
-	if len(p) == 0 {
-		_, err = h.Service.EndAssistant(r.Context(), web.UserFrom(r.Context()), id, endOn, r.PostForm.Get("end_reason"))
-	}
-	if err = p.With(err); err != nil {
-		d, derr := h.assistantData(r)
-		if derr != nil {
-			return derr
+	return web.Submit(h.Web, w, r, assistantShown, "quake.assistant.ended_flash", web.PathID, h.assistantPageOf, func(id int64) (string, error) {
+		var p i18n.Problems
+		endOn := web.FormDate(r.PostForm.Get("ended_on"), "assistant_ended_on", &p)
+		if len(p) > 0 {
+			return "", p
 		}
-		return h.Web.RenderForm(w, r, "quake/assistant.html", "quake.assistant.title", d, err, registryCrumb, web.Crumb{Key: "quake.assistant.title"})
-	}
-	return h.Web.Redirect(w, r, "/quake/assistants/"+strconv.FormatInt(id, 10), "quake.assistant.ended_flash")
+		_, err := h.Service.EndAssistant(r.Context(), web.UserFrom(r.Context()), id, endOn, r.PostForm.Get("end_reason"))
+		return assistantPath(id), err
+	})
 }
 
 // --- Drills ---
@@ -336,27 +328,23 @@ func (h *Handlers) newDrill(w http.ResponseWriter, r *http.Request) error {
 		region = d.Towns[0].Code
 	}
 	v := url.Values{"drill_region": {region}, "drill_site_kind": {"school"}, "drill_date": {h.Service.today().String()}}
-	return h.Web.RenderValues(w, r, "quake/drill_form.html", "quake.drill.new", d, v, drillsCrumb, web.Crumb{Key: "quake.drill.new"})
+	return h.Web.ShowForm(w, r, newDrillForm, d, v)
 }
 
+func drillPath(id int64) string { return "/quake/drills/" + strconv.FormatInt(id, 10) }
+
 func (h *Handlers) createDrill(w http.ResponseWriter, r *http.Request) error {
-	if err := web.ParseForm(w, r); err != nil {
-		return err
-	}
-	in, p := drillInputOf(r.PostForm)
-	var dr *Drill
-	var err error
-	if len(p) == 0 {
-		dr, err = h.Service.CreateDrill(r.Context(), web.UserFrom(r.Context()), in)
-	}
-	if err = p.With(err); err != nil {
-		d, derr := h.drillForm(r, nil)
-		if derr != nil {
-			return derr
+	return web.Submit(h.Web, w, r, newDrillForm, "quake.drill.saved", nil, h.drillForm, func(*Drill) (string, error) {
+		in, p := drillInputOf(r.PostForm)
+		if len(p) > 0 {
+			return "", p
 		}
-		return h.Web.RenderForm(w, r, "quake/drill_form.html", "quake.drill.new", d, err, drillsCrumb, web.Crumb{Key: "quake.drill.new"})
-	}
-	return h.Web.Redirect(w, r, "/quake/drills/"+strconv.FormatInt(dr.ID, 10), "quake.drill.saved")
+		dr, err := h.Service.CreateDrill(r.Context(), web.UserFrom(r.Context()), in)
+		if err != nil {
+			return "", err
+		}
+		return drillPath(dr.ID), nil
+	})
 }
 
 func (h *Handlers) getDrill(r *http.Request) (*Drill, error) {
@@ -386,37 +374,18 @@ func (h *Handlers) showDrill(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) editDrill(w http.ResponseWriter, r *http.Request) error {
-	dr, err := h.getDrill(r)
-	if err != nil {
-		return err
-	}
-	d, err := h.drillForm(r, dr)
-	if err != nil {
-		return err
-	}
-	return h.Web.RenderValues(w, r, "quake/drill_form.html", "quake.drill.edit", d, drillValues(dr), drillsCrumb, web.Crumb{Key: "quake.drill.edit"})
+	return web.Edit(h.Web, w, r, editDrillForm, h.getDrill, h.drillForm, drillValues)
 }
 
 func (h *Handlers) updateDrill(w http.ResponseWriter, r *http.Request) error {
-	if err := web.ParseForm(w, r); err != nil {
-		return err
-	}
-	before, err := h.getDrill(r)
-	if err != nil {
-		return err
-	}
-	in, p := drillInputOf(r.PostForm)
-	if len(p) == 0 {
-		_, err = h.Service.UpdateDrill(r.Context(), web.UserFrom(r.Context()), before.ID, web.Int(r.PostForm.Get("version")), in)
-	}
-	if err = p.With(err); err != nil {
-		d, derr := h.drillForm(r, before)
-		if derr != nil {
-			return derr
+	return web.Submit(h.Web, w, r, editDrillForm, "quake.drill.saved", h.getDrill, h.drillForm, func(before *Drill) (string, error) {
+		in, p := drillInputOf(r.PostForm)
+		if len(p) > 0 {
+			return "", p
 		}
-		return h.Web.RenderForm(w, r, "quake/drill_form.html", "quake.drill.edit", d, err, drillsCrumb, web.Crumb{Key: "quake.drill.edit"})
-	}
-	return h.Web.Redirect(w, r, "/quake/drills/"+strconv.FormatInt(before.ID, 10), "quake.drill.saved")
+		_, err := h.Service.UpdateDrill(r.Context(), web.UserFrom(r.Context()), before.ID, web.Int(r.PostForm.Get("version")), in)
+		return drillPath(before.ID), err
+	})
 }
 
 // --- Publicity ---
@@ -463,30 +432,22 @@ func (h *Handlers) newPublicity(w http.ResponseWriter, r *http.Request) error {
 		region = d.Towns[0].Code
 	}
 	v := url.Values{"publicity_region": {region}, "publicity_date": {h.Service.today().String()}}
-	return h.Web.RenderValues(w, r, "quake/publicity_form.html", "quake.publicity.new", d, v, publicityCrumb, web.Crumb{Key: "quake.publicity.new"})
+	return h.Web.ShowForm(w, r, publicityForm, d, v)
 }
 
 func (h *Handlers) createPublicity(w http.ResponseWriter, r *http.Request) error {
-	if err := web.ParseForm(w, r); err != nil {
-		return err
-	}
-	f := r.PostForm
-	var p i18n.Problems
-	in := PublicityInput{RegionCode: f.Get("publicity_region"), Recipient: f.Get("publicity_recipient"), Materials: f.Get("publicity_materials"),
-		DistributedOn: web.FormDate(f.Get("publicity_date"), "publicity_date", &p), Activity: f.Get("publicity_activity")}
-	in.Quantity = number(f.Get("publicity_quantity"), "publicity_quantity", &p)
-	var err error
-	if len(p) == 0 {
-		_, err = h.Service.CreatePublicity(r.Context(), web.UserFrom(r.Context()), in)
-	}
-	if err = p.With(err); err != nil {
-		d, derr := h.assistantForm(r)
-		if derr != nil {
-			return derr
+	return web.Submit(h.Web, w, r, publicityForm, "quake.publicity.saved", nil, h.assistantFormOf, func(any) (string, error) {
+		f := r.PostForm
+		var p i18n.Problems
+		in := PublicityInput{RegionCode: f.Get("publicity_region"), Recipient: f.Get("publicity_recipient"), Materials: f.Get("publicity_materials"),
+			DistributedOn: web.FormDate(f.Get("publicity_date"), "publicity_date", &p), Activity: f.Get("publicity_activity")}
+		in.Quantity = number(f.Get("publicity_quantity"), "publicity_quantity", &p)
+		if len(p) > 0 {
+			return "", p
 		}
-		return h.Web.RenderForm(w, r, "quake/publicity_form.html", "quake.publicity.new", d, err, publicityCrumb, web.Crumb{Key: "quake.publicity.new"})
-	}
-	return h.Web.Redirect(w, r, "/quake/publicity", "quake.publicity.saved")
+		_, err := h.Service.CreatePublicity(r.Context(), web.UserFrom(r.Context()), in)
+		return "/quake/publicity", err
+	})
 }
 
 // --- Summary ---
