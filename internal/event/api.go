@@ -17,7 +17,9 @@ func (h *Handlers) apiCreate(w http.ResponseWriter, r *http.Request) error {
 	return web.CreateJSON(w, r, h.Service.Create)
 }
 
-func (h *Handlers) apiGet(w http.ResponseWriter, r *http.Request) error { return web.GetJSON(w, r, h.get) }
+func (h *Handlers) apiGet(w http.ResponseWriter, r *http.Request) error {
+	return web.GetJSON(w, r, h.get)
+}
 
 func (h *Handlers) apiUpdate(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.IntParam(r, "id")

@@ -75,7 +75,9 @@ func (h *Handlers) apiCreateDrill(w http.ResponseWriter, r *http.Request) error 
 	return web.CreateJSON(w, r, h.Service.CreateDrill)
 }
 
-func (h *Handlers) apiDrill(w http.ResponseWriter, r *http.Request) error { return web.GetJSON(w, r, h.getDrill) }
+func (h *Handlers) apiDrill(w http.ResponseWriter, r *http.Request) error {
+	return web.GetJSON(w, r, h.getDrill)
+}
 
 func (h *Handlers) apiPublicity(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()

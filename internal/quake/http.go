@@ -118,7 +118,9 @@ func (h *Handlers) assistantForm(r *http.Request) (*assistantForm, error) {
 }
 
 // assistantFormOf is assistantForm for forms that are about no record.
-func (h *Handlers) assistantFormOf(r *http.Request, _ any) (*assistantForm, error) { return h.assistantForm(r) }
+func (h *Handlers) assistantFormOf(r *http.Request, _ any) (*assistantForm, error) {
+	return h.assistantForm(r)
+}
 
 var (
 	newAssistantForm = web.Form{Page: "quake/assistant_form.html", Title: "quake.assistant.new",
@@ -214,7 +216,9 @@ func (h *Handlers) showAssistant(w http.ResponseWriter, r *http.Request) error {
 }
 
 // assistantPageOf is assistantData for the forms on an assistant's page.
-func (h *Handlers) assistantPageOf(r *http.Request, _ int64) (*assistantPage, error) { return h.assistantData(r) }
+func (h *Handlers) assistantPageOf(r *http.Request, _ int64) (*assistantPage, error) {
+	return h.assistantData(r)
+}
 
 func (h *Handlers) replace(w http.ResponseWriter, r *http.Request) error {
 	return web.Submit(h.Web, w, r, assistantShown, "quake.assistant.replaced", web.PathID, h.assistantPageOf, func(id int64) (string, error) {
