@@ -169,27 +169,28 @@ func (h *Handlers) newForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.Web.Render(w, r, "enterprise/form.html", "enterprise.new", d, listCrumb, web.Crumb{Key: "enterprise.new"})
+	return h.Web.ShowForm(w, r, newForm, d, url.Values{})
 }
 
+var (
+	newForm  = web.Form{Page: "enterprise/form.html", Title: "enterprise.new", Crumbs: []web.Crumb{listCrumb, {Key: "enterprise.new"}}}
+	editForm = web.Form{Page: "enterprise/form.html", Title: "enterprise.edit", Crumbs: []web.Crumb{listCrumb, {Key: "enterprise.edit"}}}
+)
+
+func pathOf(id int64) string { return "/enterprises/" + strconv.FormatInt(id, 10) }
+
 func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
-	if err := web.ParseForm(w, r); err != nil {
-		return err
-	}
-	in, p := inputOf(r)
-	var e *Enterprise
-	var err error
-	if len(p) == 0 {
-		e, err = h.Service.Create(r.Context(), web.UserFrom(r.Context()), in, r.PostForm.Get("reason"))
-	}
-	if err = p.With(err); err != nil {
-		d, derr := h.formPage(r, nil)
-		if derr != nil {
-			return derr
+	return web.Submit(h.Web, w, r, newForm, "enterprise.saved", nil, h.formPage, func(*Enterprise) (string, error) {
+		in, p := inputOf(r)
+		if len(p) > 0 {
+			return "", p
 		}
-		return h.Web.RenderForm(w, r, "enterprise/form.html", "enterprise.new", d, err, listCrumb, web.Crumb{Key: "enterprise.new"})
-	}
-	return h.Web.Redirect(w, r, "/enterprises/"+strconv.FormatInt(e.ID, 10), "enterprise.saved")
+		e, err := h.Service.Create(r.Context(), web.UserFrom(r.Context()), in, r.PostForm.Get("reason"))
+		if err != nil {
+			return "", err
+		}
+		return pathOf(e.ID), nil
+	})
 }
 
 func (h *Handlers) get(r *http.Request) (*Enterprise, error) {
@@ -253,38 +254,19 @@ func (h *Handlers) show(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) editForm(w http.ResponseWriter, r *http.Request) error {
-	e, err := h.get(r)
-	if err != nil {
-		return err
-	}
-	d, err := h.formPage(r, e)
-	if err != nil {
-		return err
-	}
-	return h.Web.RenderValues(w, r, "enterprise/form.html", "enterprise.edit", d, formValues(e), listCrumb, web.Crumb{Key: "enterprise.edit"})
+	return web.Edit(h.Web, w, r, editForm, h.get, h.formPage, formValues)
 }
 
 func (h *Handlers) update(w http.ResponseWriter, r *http.Request) error {
-	if err := web.ParseForm(w, r); err != nil {
-		return err
-	}
-	before, err := h.get(r)
-	if err != nil {
-		return err
-	}
-	in, p := inputOf(r)
-	version, _ := strconv.Atoi(r.PostForm.Get("version"))
-	if len(p) == 0 {
-		_, err = h.Service.Update(r.Context(), web.UserFrom(r.Context()), before.ID, version, in, r.PostForm.Get("reason"))
-	}
-	if err = p.With(err); err != nil {
-		d, derr := h.formPage(r, before)
-		if derr != nil {
-			return derr
+	return web.Submit(h.Web, w, r, editForm, "enterprise.saved", h.get, h.formPage, func(before *Enterprise) (string, error) {
+		in, p := inputOf(r)
+		if len(p) > 0 {
+			return "", p
 		}
-		return h.Web.RenderForm(w, r, "enterprise/form.html", "enterprise.edit", d, err, listCrumb, web.Crumb{Key: "enterprise.edit"})
-	}
-	return h.Web.Redirect(w, r, "/enterprises/"+strconv.FormatInt(before.ID, 10), "enterprise.saved")
+		version, _ := strconv.Atoi(r.PostForm.Get("version"))
+		_, err := h.Service.Update(r.Context(), web.UserFrom(r.Context()), before.ID, version, in, r.PostForm.Get("reason"))
+		return pathOf(before.ID), err
+	})
 }
 
 // yearPage is the form of one year's facts.

@@ -251,27 +251,34 @@ func (h *Handlers) newVisit(w http.ResponseWriter, r *http.Request) error {
 			v.Set("enterprise", e.CreditCode)
 		}
 	}
-	return h.Web.RenderValues(w, r, "visit/form.html", "visit.new", d, v, visitsCrumb, web.Crumb{Key: "visit.new"})
+	return h.Web.ShowForm(w, r, newVisitForm, d, v)
+}
+
+var (
+	newVisitForm  = web.Form{Page: "visit/form.html", Title: "visit.new", Crumbs: []web.Crumb{visitsCrumb, {Key: "visit.new"}}}
+	editVisitForm = web.Form{Page: "visit/form.html", Title: "visit.edit", Crumbs: []web.Crumb{visitsCrumb, {Key: "visit.edit"}}}
+)
+
+func visitPath(id int64) string { return "/visits/" + strconv.FormatInt(id, 10) }
+
+// postedVisitForm is the visit form shown again after a refused save: its
+// day warning is for the date that was typed.
+func (h *Handlers) postedVisitForm(r *http.Request, v *Visit) (*visitForm, error) {
+	return h.visitForm(r, v, r.PostForm.Get("visit_date"))
 }
 
 func (h *Handlers) createVisit(w http.ResponseWriter, r *http.Request) error {
-	if err := web.ParseForm(w, r); err != nil {
-		return err
-	}
-	in, p := h.visitInputOf(r)
-	var v *Visit
-	var err error
-	if len(p) == 0 {
-		v, err = h.Service.CreateVisit(r.Context(), web.UserFrom(r.Context()), in)
-	}
-	if err = p.With(err); err != nil {
-		d, derr := h.visitForm(r, nil, r.PostForm.Get("visit_date"))
-		if derr != nil {
-			return derr
+	return web.Submit(h.Web, w, r, newVisitForm, "visit.saved", nil, h.postedVisitForm, func(*Visit) (string, error) {
+		in, p := h.visitInputOf(r)
+		if len(p) > 0 {
+			return "", p
 		}
-		return h.Web.RenderForm(w, r, "visit/form.html", "visit.new", d, err, visitsCrumb, web.Crumb{Key: "visit.new"})
-	}
-	return h.Web.Redirect(w, r, "/visits/"+strconv.FormatInt(v.ID, 10), "visit.saved")
+		v, err := h.Service.CreateVisit(r.Context(), web.UserFrom(r.Context()), in)
+		if err != nil {
+			return "", err
+		}
+		return visitPath(v.ID), nil
+	})
 }
 
 func (h *Handlers) getVisit(r *http.Request) (*Visit, error) {
@@ -307,36 +314,19 @@ func (h *Handlers) showVisit(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) editVisit(w http.ResponseWriter, r *http.Request) error {
-	v, err := h.getVisit(r)
-	if err != nil {
-		return err
-	}
-	d, err := h.visitForm(r, v, v.Date.String())
-	if err != nil {
-		return err
-	}
-	return h.Web.RenderValues(w, r, "visit/form.html", "visit.edit", d, visitValues(v), visitsCrumb, web.Crumb{Key: "visit.edit"})
+	return web.Edit(h.Web, w, r, editVisitForm, h.getVisit, func(r *http.Request, v *Visit) (*visitForm, error) {
+		return h.visitForm(r, v, v.Date.String())
+	}, visitValues)
 }
 
 func (h *Handlers) updateVisit(w http.ResponseWriter, r *http.Request) error {
-	if err := web.ParseForm(w, r); err != nil {
-		return err
-	}
-	before, err := h.getVisit(r)
-	if err != nil {
-		return err
-	}
-	in, p := h.visitInputOf(r)
-	version, _ := strconv.Atoi(r.PostForm.Get("version"))
-	if len(p) == 0 {
-		_, err = h.Service.UpdateVisit(r.Context(), web.UserFrom(r.Context()), before.ID, version, in, r.PostForm.Get("reason"))
-	}
-	if err = p.With(err); err != nil {
-		d, derr := h.visitForm(r, before, r.PostForm.Get("visit_date"))
-		if derr != nil {
-			return derr
+	return web.Submit(h.Web, w, r, editVisitForm, "visit.saved", h.getVisit, h.postedVisitForm, func(before *Visit) (string, error) {
+		in, p := h.visitInputOf(r)
+		if len(p) > 0 {
+			return "", p
 		}
-		return h.Web.RenderForm(w, r, "visit/form.html", "visit.edit", d, err, visitsCrumb, web.Crumb{Key: "visit.edit"})
-	}
-	return h.Web.Redirect(w, r, "/visits/"+strconv.FormatInt(before.ID, 10), "visit.saved")
+		version, _ := strconv.Atoi(r.PostForm.Get("version"))
+		_, err := h.Service.UpdateVisit(r.Context(), web.UserFrom(r.Context()), before.ID, version, in, r.PostForm.Get("reason"))
+		return visitPath(before.ID), err
+	})
 }

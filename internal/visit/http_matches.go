@@ -147,33 +147,41 @@ func (h *Handlers) newMatch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.Web.RenderValues(w, r, "visit/match_form.html", "visit.match.new", d, v, matchesCrumb, web.Crumb{Key: "visit.match.new"})
+	return h.Web.ShowForm(w, r, newMatchForm, d, v)
 }
 
-// rematchForm rebuilds the form after a refused save, offering the needs
-// of the enterprise that was typed.
-func (h *Handlers) rematchForm(w http.ResponseWriter, r *http.Request, m *Match, in MatchInput, err error, title string) error {
-	d, derr := h.matchForm(r, m, in.EnterpriseID)
-	if derr != nil {
-		return derr
+var (
+	newMatchForm  = web.Form{Page: "visit/match_form.html", Title: "visit.match.new", Crumbs: []web.Crumb{matchesCrumb, {Key: "visit.match.new"}}}
+	editMatchForm = web.Form{Page: "visit/match_form.html", Title: "visit.match.edit", Crumbs: []web.Crumb{matchesCrumb, {Key: "visit.match.edit"}}}
+)
+
+func matchPath(id int64) string { return "/matches/" + strconv.FormatInt(id, 10) }
+
+// rematchForm rebuilds the form after a refused save of in, offering the
+// needs of the enterprise that was typed (else of the match's own).
+func (h *Handlers) rematchForm(in *MatchInput) func(*http.Request, *Match) (*matchForm, error) {
+	return func(r *http.Request, m *Match) (*matchForm, error) {
+		id := in.EnterpriseID
+		if id == 0 && m != nil {
+			id = m.EnterpriseID
+		}
+		return h.matchForm(r, m, id)
 	}
-	return h.Web.RenderForm(w, r, "visit/match_form.html", title, d, err, matchesCrumb, web.Crumb{Key: title})
 }
 
 func (h *Handlers) createMatch(w http.ResponseWriter, r *http.Request) error {
-	if err := web.ParseForm(w, r); err != nil {
-		return err
-	}
-	in, p := h.matchInputOf(r)
-	var m *Match
-	var err error
-	if len(p) == 0 {
-		m, err = h.Service.CreateMatch(r.Context(), web.UserFrom(r.Context()), in)
-	}
-	if err = p.With(err); err != nil {
-		return h.rematchForm(w, r, nil, in, err, "visit.match.new")
-	}
-	return h.Web.Redirect(w, r, "/matches/"+strconv.FormatInt(m.ID, 10), "visit.match.saved")
+	var in MatchInput
+	return web.Submit(h.Web, w, r, newMatchForm, "visit.match.saved", nil, h.rematchForm(&in), func(*Match) (string, error) {
+		var p i18n.Problems
+		if in, p = h.matchInputOf(r); len(p) > 0 {
+			return "", p
+		}
+		m, err := h.Service.CreateMatch(r.Context(), web.UserFrom(r.Context()), in)
+		if err != nil {
+			return "", err
+		}
+		return matchPath(m.ID), nil
+	})
 }
 
 func (h *Handlers) getMatch(r *http.Request) (*Match, error) {
@@ -211,35 +219,20 @@ func (h *Handlers) showMatch(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) editMatch(w http.ResponseWriter, r *http.Request) error {
-	m, err := h.getMatch(r)
-	if err != nil {
-		return err
-	}
-	d, err := h.matchForm(r, m, m.EnterpriseID)
-	if err != nil {
-		return err
-	}
-	return h.Web.RenderValues(w, r, "visit/match_form.html", "visit.match.edit", d, matchValues(m), matchesCrumb, web.Crumb{Key: "visit.match.edit"})
+	return web.Edit(h.Web, w, r, editMatchForm, h.getMatch, func(r *http.Request, m *Match) (*matchForm, error) {
+		return h.matchForm(r, m, m.EnterpriseID)
+	}, matchValues)
 }
 
 func (h *Handlers) updateMatch(w http.ResponseWriter, r *http.Request) error {
-	if err := web.ParseForm(w, r); err != nil {
-		return err
-	}
-	before, err := h.getMatch(r)
-	if err != nil {
-		return err
-	}
-	in, p := h.matchInputOf(r)
-	version, _ := strconv.Atoi(r.PostForm.Get("version"))
-	if len(p) == 0 {
-		_, err = h.Service.UpdateMatch(r.Context(), web.UserFrom(r.Context()), before.ID, version, in, r.PostForm.Get("reason"))
-	}
-	if err = p.With(err); err != nil {
-		if in.EnterpriseID == 0 {
-			in.EnterpriseID = before.EnterpriseID
+	var in MatchInput
+	return web.Submit(h.Web, w, r, editMatchForm, "visit.match.saved", h.getMatch, h.rematchForm(&in), func(before *Match) (string, error) {
+		var p i18n.Problems
+		if in, p = h.matchInputOf(r); len(p) > 0 {
+			return "", p
 		}
-		return h.rematchForm(w, r, before, in, err, "visit.match.edit")
-	}
-	return h.Web.Redirect(w, r, "/matches/"+strconv.FormatInt(before.ID, 10), "visit.match.saved")
+		version, _ := strconv.Atoi(r.PostForm.Get("version"))
+		_, err := h.Service.UpdateMatch(r.Context(), web.UserFrom(r.Context()), before.ID, version, in, r.PostForm.Get("reason"))
+		return matchPath(before.ID), err
+	})
 }

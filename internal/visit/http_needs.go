@@ -144,28 +144,38 @@ func (h *Handlers) newNeed(w http.ResponseWriter, r *http.Request) error {
 		v.Set("visit_id", strconv.FormatInt(d.Visit.ID, 10))
 		v.Set("need_collected_on", d.Visit.Date.String())
 	}
-	return h.Web.RenderValues(w, r, "visit/need_form.html", "visit.need.new", d, v, needsCrumb, web.Crumb{Key: "visit.need.new"})
+	return h.Web.ShowForm(w, r, newNeedForm, d, v)
+}
+
+var (
+	newNeedForm  = web.Form{Page: "visit/need_form.html", Title: "visit.need.new", Crumbs: []web.Crumb{needsCrumb, {Key: "visit.need.new"}}}
+	editNeedForm = web.Form{Page: "visit/need_form.html", Title: "visit.need.edit", Crumbs: []web.Crumb{needsCrumb, {Key: "visit.need.edit"}}}
+)
+
+func needPath(id int64) string { return "/needs/" + strconv.FormatInt(id, 10) }
+
+// needEditForm is the form of need n as it is, or of a new need of no visit.
+func (h *Handlers) needEditForm(r *http.Request, n *Need) (*needForm, error) {
+	return h.needForm(r, n, 0)
 }
 
 func (h *Handlers) createNeed(w http.ResponseWriter, r *http.Request) error {
-	if err := web.ParseForm(w, r); err != nil {
-		return err
-	}
-	in, p := h.needInputOf(r, true)
-	var n *Need
-	var err error
-	if len(p) == 0 {
-		n, err = h.Service.CreateNeed(r.Context(), web.UserFrom(r.Context()), in)
-	}
-	if err = p.With(err); err != nil {
+	// The form shown again keeps the visit the need was collected on.
+	page := func(r *http.Request, _ *Need) (*needForm, error) {
 		visitID, _ := strconv.ParseInt(r.PostForm.Get("visit_id"), 10, 64)
-		d, derr := h.needForm(r, nil, visitID)
-		if derr != nil {
-			return derr
-		}
-		return h.Web.RenderForm(w, r, "visit/need_form.html", "visit.need.new", d, err, needsCrumb, web.Crumb{Key: "visit.need.new"})
+		return h.needForm(r, nil, visitID)
 	}
-	return h.Web.Redirect(w, r, "/needs/"+strconv.FormatInt(n.ID, 10), "visit.need.saved")
+	return web.Submit(h.Web, w, r, newNeedForm, "visit.need.saved", nil, page, func(*Need) (string, error) {
+		in, p := h.needInputOf(r, true)
+		if len(p) > 0 {
+			return "", p
+		}
+		n, err := h.Service.CreateNeed(r.Context(), web.UserFrom(r.Context()), in)
+		if err != nil {
+			return "", err
+		}
+		return needPath(n.ID), nil
+	})
 }
 
 func (h *Handlers) getNeed(r *http.Request) (*Need, error) {
@@ -215,38 +225,19 @@ func (h *Handlers) showNeed(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) editNeed(w http.ResponseWriter, r *http.Request) error {
-	n, err := h.getNeed(r)
-	if err != nil {
-		return err
-	}
-	d, err := h.needForm(r, n, 0)
-	if err != nil {
-		return err
-	}
-	return h.Web.RenderValues(w, r, "visit/need_form.html", "visit.need.edit", d, needValues(n), needsCrumb, web.Crumb{Key: "visit.need.edit"})
+	return web.Edit(h.Web, w, r, editNeedForm, h.getNeed, h.needEditForm, needValues)
 }
 
 func (h *Handlers) updateNeed(w http.ResponseWriter, r *http.Request) error {
-	if err := web.ParseForm(w, r); err != nil {
-		return err
-	}
-	before, err := h.getNeed(r)
-	if err != nil {
-		return err
-	}
-	in, p := h.needInputOf(r, false)
-	version, _ := strconv.Atoi(r.PostForm.Get("version"))
-	if len(p) == 0 {
-		_, err = h.Service.UpdateNeed(r.Context(), web.UserFrom(r.Context()), before.ID, version, in, r.PostForm.Get("reason"))
-	}
-	if err = p.With(err); err != nil {
-		d, derr := h.needForm(r, before, 0)
-		if derr != nil {
-			return derr
+	return web.Submit(h.Web, w, r, editNeedForm, "visit.need.saved", h.getNeed, h.needEditForm, func(before *Need) (string, error) {
+		in, p := h.needInputOf(r, false)
+		if len(p) > 0 {
+			return "", p
 		}
-		return h.Web.RenderForm(w, r, "visit/need_form.html", "visit.need.edit", d, err, needsCrumb, web.Crumb{Key: "visit.need.edit"})
-	}
-	return h.Web.Redirect(w, r, "/needs/"+strconv.FormatInt(before.ID, 10), "visit.need.saved")
+		version, _ := strconv.Atoi(r.PostForm.Get("version"))
+		_, err := h.Service.UpdateNeed(r.Context(), web.UserFrom(r.Context()), before.ID, version, in, r.PostForm.Get("reason"))
+		return needPath(before.ID), err
+	})
 }
 
 // transition takes a step of the status machine from the need's page.
