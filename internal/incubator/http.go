@@ -144,25 +144,10 @@ func (h *Handlers) show(w http.ResponseWriter, r *http.Request) error {
 // onIncubator runs act for the incubator of the path and returns to its
 // page: with the errors on it when the input was refused.
 func (h *Handlers) onIncubator(w http.ResponseWriter, r *http.Request, flash string, act func(id int64) error) error {
-	if err := web.ParseForm(w, r); err != nil {
-		return err
-	}
-	id, err := web.IntParam(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := act(id); err != nil {
-		if !web.Shown(err) {
-			return err
-		}
-		d, derr := h.showData(r)
-		if derr != nil {
-			return derr
-		}
-		return h.Web.RenderForm(w, r, "incubator/show.html", "nav.incubators", d, err, listCrumb, web.Crumb{Key: "nav.incubators"})
-	}
-	return h.Web.Redirect(w, r, "/incubators/"+idOf(id), flash)
+	return web.Act(h.Web, w, r, showForm, "/incubators/", flash, func(r *http.Request, _ int64) (*showPage, error) { return h.showData(r) }, act)
 }
+
+var showForm = web.Form{Page: "incubator/show.html", Title: "nav.incubators", Crumbs: []web.Crumb{listCrumb, {Key: "nav.incubators"}}}
 
 func (h *Handlers) addTenant(w http.ResponseWriter, r *http.Request) error {
 	return h.onIncubator(w, r, "incubator.tenant.saved", func(id int64) error {

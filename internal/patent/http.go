@@ -198,31 +198,16 @@ func (h *Handlers) show(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.Web.Render(w, r, "patent/show.html", "patent.title", d, listCrumb, web.Crumb{Key: "patent.title"})
+	return h.Web.Render(w, r, showForm.Page, showForm.Title, d, showForm.Crumbs...)
 }
 
 // onPatent runs an action on the patent of the path and returns to its
 // page: with the errors on it when the input was refused.
 func (h *Handlers) onPatent(w http.ResponseWriter, r *http.Request, flash string, act func(id int64) error) error {
-	if err := web.ParseForm(w, r); err != nil {
-		return err
-	}
-	id, err := web.IntParam(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := act(id); err != nil {
-		if !web.Shown(err) {
-			return err
-		}
-		d, derr := h.showData(r, id)
-		if derr != nil {
-			return derr
-		}
-		return h.Web.RenderForm(w, r, "patent/show.html", "patent.title", d, err, listCrumb, web.Crumb{Key: "patent.title"})
-	}
-	return h.Web.Redirect(w, r, "/patents/"+idOf(id), flash)
+	return web.Act(h.Web, w, r, showForm, "/patents/", flash, h.showData, act)
 }
+
+var showForm = web.Form{Page: "patent/show.html", Title: "patent.title", Crumbs: []web.Crumb{listCrumb, {Key: "patent.title"}}}
 
 func (h *Handlers) setStatus(w http.ResponseWriter, r *http.Request) error {
 	return h.onPatent(w, r, "patent.status.saved", func(id int64) error {

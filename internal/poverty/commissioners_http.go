@@ -85,31 +85,17 @@ func (h *Handlers) showCommissioner(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	v := url.Values{"year": {strconv.Itoa(d.Year)}, "served_on": {calendar.FromTime(time.Now(), calendar.Shanghai).String()}}
-	return h.Web.RenderValues(w, r, "poverty/commissioner.html", "nav.poverty_commissioners", d, v, commissionersCrumb, web.Crumb{Key: "poverty.commissioner.title"})
+	return h.Web.ShowForm(w, r, commissionerForm, d, v)
 }
 
 // onCommissioner runs an action on the commissioner of the path and
 // returns to its page, with the errors on it when the input was refused.
 func (h *Handlers) onCommissioner(w http.ResponseWriter, r *http.Request, flash string, act func(id int64) error) error {
-	if err := web.ParseForm(w, r); err != nil {
-		return err
-	}
-	id, err := web.IntParam(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := act(id); err != nil {
-		if !web.Shown(err) {
-			return err
-		}
-		d, derr := h.commissionerData(r, id)
-		if derr != nil {
-			return derr
-		}
-		return h.Web.RenderForm(w, r, "poverty/commissioner.html", "nav.poverty_commissioners", d, err, commissionersCrumb, web.Crumb{Key: "poverty.commissioner.title"})
-	}
-	return h.Web.Redirect(w, r, "/poverty/commissioners/"+idOf(id), flash)
+	return web.Act(h.Web, w, r, commissionerForm, "/poverty/commissioners/", flash, h.commissionerData, act)
 }
+
+var commissionerForm = web.Form{Page: "poverty/commissioner.html", Title: "nav.poverty_commissioners",
+	Crumbs: []web.Crumb{commissionersCrumb, {Key: "poverty.commissioner.title"}}}
 
 func (h *Handlers) appoint(w http.ResponseWriter, r *http.Request) error {
 	return h.onCommissioner(w, r, "poverty.commissioner.appointed", func(id int64) error {

@@ -165,25 +165,11 @@ func (h *Handlers) showHousehold(w http.ResponseWriter, r *http.Request) error {
 // onHousehold runs an action on the household of the path and returns to
 // its page: with the errors on it when the input was refused.
 func (h *Handlers) onHousehold(w http.ResponseWriter, r *http.Request, flash string, act func(id int64) error) error {
-	if err := web.ParseForm(w, r); err != nil {
-		return err
-	}
-	id, err := web.IntParam(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := act(id); err != nil {
-		if !web.Shown(err) {
-			return err
-		}
-		d, derr := h.householdData(r, id)
-		if derr != nil {
-			return derr
-		}
-		return h.Web.RenderForm(w, r, "poverty/household.html", "poverty.household.title", d, err, householdsCrumb, web.Crumb{Key: "poverty.household.title"})
-	}
-	return h.Web.Redirect(w, r, "/poverty/households/"+idOf(id), flash)
+	return web.Act(h.Web, w, r, householdForm, "/poverty/households/", flash, h.householdData, act)
 }
+
+var householdForm = web.Form{Page: "poverty/household.html", Title: "poverty.household.title",
+	Crumbs: []web.Crumb{householdsCrumb, {Key: "poverty.household.title"}}}
 
 // reveal shows one clear value on the household's page, in this response
 // only (pages are sent with Cache-Control: no-store).

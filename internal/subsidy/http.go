@@ -208,25 +208,10 @@ func (h *Handlers) show(w http.ResponseWriter, r *http.Request) error {
 
 // onClaim runs act on the claim of the path and shows the claim again.
 func (h *Handlers) onClaim(w http.ResponseWriter, r *http.Request, flash string, act func(id int64) error) error {
-	if err := web.ParseForm(w, r); err != nil {
-		return err
-	}
-	id, err := web.IntParam(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := act(id); err != nil {
-		if !web.Shown(err) {
-			return err
-		}
-		d, derr := h.claimPage(r)
-		if derr != nil {
-			return derr
-		}
-		return h.Web.RenderForm(w, r, "subsidy/claim.html", "nav.subsidies", d, err, listCrumb, web.Crumb{Key: "subsidy.claim"})
-	}
-	return h.Web.Redirect(w, r, "/subsidies/"+idOf(id), flash)
+	return web.Act(h.Web, w, r, claimForm, "/subsidies/", flash, func(r *http.Request, _ int64) (*claimPage, error) { return h.claimPage(r) }, act)
 }
+
+var claimForm = web.Form{Page: "subsidy/claim.html", Title: "nav.subsidies", Crumbs: []web.Crumb{listCrumb, {Key: "subsidy.claim"}}}
 
 func (h *Handlers) approve(w http.ResponseWriter, r *http.Request) error {
 	return h.onClaim(w, r, "subsidy.approved", func(id int64) error {
