@@ -79,6 +79,9 @@ type Event struct {
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
+// RowVersion is the version of the event's row (see db.Update).
+func (e *Event) RowVersion() int { return e.Version }
+
 // OutcomeLines returns the outcome as paragraphs, for display.
 func (e *Event) OutcomeLines() []string { return lines(e.Outcome) }
 

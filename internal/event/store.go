@@ -2,6 +2,7 @@ package event
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
@@ -288,15 +289,8 @@ func (s *Service) Update(ctx context.Context, u *auth.User, id int64, version in
 	if err != nil {
 		return nil, err
 	}
-	var e *Event
-	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
-		before, err := s.get(ctx, tx, u, id)
-		if err != nil {
-			return err
-		}
-		if before.Version != version {
-			return i18n.E(i18n.Conflict, "event.stale", before.Version)
-		}
+	load := func(tx *db.Tx) (*Event, error) { return s.get(ctx, tx, u, id) }
+	return db.Update(ctx, s.DB, version, "event.stale", load, func(tx *db.Tx, before *Event) (*Event, sql.Result, error) {
 		after := *before
 		fill(&after, in)
 		after.Version, after.UpdatedAt, after.Upcoming = before.Version+1, tx.Now, in.Date.After(s.today())
@@ -305,24 +299,15 @@ func (s *Service) Update(ctx context.Context, u *auth.User, id int64, version in
 			version = version + 1, updated_at = $14 WHERE id = $15 AND version = $16`,
 			after.Kind, after.Domain, after.Title, after.Date, after.Place, after.Organiser, after.RegionCode, after.Planned, after.Attended,
 			after.DurationMin, after.Materials, after.MaterialsN, after.Outcome, tx.Now, id, version)
-		if err != nil {
-			return db.Normalize(err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return i18n.E(i18n.Conflict, "event.stale", before.Version)
-		}
-		if err := saveAttendees(ctx, tx, &after); err != nil {
+		return &after, res, db.Normalize(err)
+	}, func(tx *db.Tx, before, after *Event) error {
+		if err := saveAttendees(ctx, tx, after); err != nil {
 			return err
 		}
-		e = &after
-		_, err = s.Audit.Append(ctx, tx, audit.Event{Action: "event.update", ObjectType: "event", ObjectID: strconv.FormatInt(id, 10),
-			RegionCode: e.RegionCode, Before: audit.JSON(audited(before)), After: audit.JSON(audited(e))})
+		_, err := s.Audit.Append(ctx, tx, audit.Event{Action: "event.update", ObjectType: "event", ObjectID: strconv.FormatInt(id, 10),
+			RegionCode: after.RegionCode, Before: audit.JSON(audited(before)), After: audit.JSON(audited(after))})
 		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return e, nil
 }
 
 // QuakeTraining is what the quake area needs to know of a training.

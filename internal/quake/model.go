@@ -78,6 +78,9 @@ type Drill struct {
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
+// RowVersion is the version of the drill's row (see db.Update).
+func (d *Drill) RowVersion() int { return d.Version }
+
 // DrillInput is what a person supplies for a drill.
 type DrillInput struct {
 	RegionCode    string        `json:"region_code"`

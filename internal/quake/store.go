@@ -2,6 +2,7 @@ package quake
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
@@ -496,15 +497,8 @@ func (s *Service) UpdateDrill(ctx context.Context, u *auth.User, id int64, versi
 	if err != nil {
 		return nil, err
 	}
-	var d *Drill
-	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
-		before, err := s.getDrill(ctx, tx, u, id)
-		if err != nil {
-			return err
-		}
-		if before.Version != version {
-			return i18n.E(i18n.Conflict, "quake.stale", before.Version)
-		}
+	load := func(tx *db.Tx) (*Drill, error) { return s.getDrill(ctx, tx, u, id) }
+	return db.Update(ctx, s.DB, version, "quake.stale", load, func(tx *db.Tx, before *Drill) (*Drill, sql.Result, error) {
 		after := *before
 		fillDrill(&after, in)
 		after.Version, after.UpdatedAt, after.Planned = before.Version+1, tx.Now, in.Date.After(s.today())
@@ -512,21 +506,12 @@ func (s *Service) UpdateDrill(ctx context.Context, u *auth.User, id int64, versi
 			participants = $6, duration_min = $7, evacuation_sec = $8, rating = $9, evaluation = $10, version = version + 1, updated_at = $11
 			WHERE id = $12 AND version = $13`, after.RegionCode, after.SiteKind, after.Site, after.Date, after.Scenario, after.Participants,
 			after.DurationMin, after.EvacuationSec, after.Rating, after.Evaluation, tx.Now, id, version)
-		if err != nil {
-			return db.Normalize(err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return i18n.E(i18n.Conflict, "quake.stale", before.Version)
-		}
-		d = &after
-		_, err = s.Audit.Append(ctx, tx, audit.Event{Action: "quake.drill.update", ObjectType: "quake_drill", ObjectID: strconv.FormatInt(id, 10),
-			RegionCode: d.RegionCode, Before: audit.JSON(drillAudit(before)), After: audit.JSON(drillAudit(d))})
+		return &after, res, db.Normalize(err)
+	}, func(tx *db.Tx, before, after *Drill) error {
+		_, err := s.Audit.Append(ctx, tx, audit.Event{Action: "quake.drill.update", ObjectType: "quake_drill", ObjectID: strconv.FormatInt(id, 10),
+			RegionCode: after.RegionCode, Before: audit.JSON(drillAudit(before)), After: audit.JSON(drillAudit(after))})
 		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return d, nil
 }
 
 // --- Publicity ---
