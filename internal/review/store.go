@@ -170,6 +170,9 @@ type ExpertRecord struct {
 	UpdatedAt      time.Time `json:"updated_at"`
 }
 
+// RowVersion is the version of the expert's row (see db.Update).
+func (e *ExpertRecord) RowVersion() int { return e.Version }
+
 // ExpertInput is what staff fill in for an expert.
 type ExpertInput struct {
 	UserID     int64    `json:"user_id"`
@@ -500,17 +503,10 @@ func (s *Service) UpdateExpert(ctx context.Context, u *auth.User, id int64, vers
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	var e *ExpertRecord
-	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-		before, err := s.getExpert(ctx, tx, u, id)
-		if err != nil {
-			return err
-		}
-		if before.Version != version {
-			return i18n.E(i18n.Conflict, "review.stale", before.Version)
-		}
+	load := func(tx *db.Tx) (*ExpertRecord, error) { return s.getExpert(ctx, tx, u, id) }
+	return db.Update(ctx, s.DB, version, "review.stale", load, func(tx *db.Tx, before *ExpertRecord) (*ExpertRecord, sql.Result, error) {
 		if err := checkUser(ctx, tx, in.UserID); err != nil {
-			return err
+			return nil, nil, err
 		}
 		after := *before
 		after.Name, after.Title, after.Employer, after.RegionCode = in.Name, in.Title, in.Employer, in.RegionCode
@@ -523,23 +519,17 @@ func (s *Service) UpdateExpert(ctx context.Context, u *auth.User, id int64, vers
 			nullID(after.UserID), after.Name, after.Title, after.Employer, after.RegionCode, after.Phone, after.Email, after.Available,
 			after.Credit, after.CreditNote, after.MaxLoad, after.Note, tx.Now, id, version)
 		if err != nil {
-			return userTaken(err)
+			return nil, nil, userTaken(err)
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return i18n.E(i18n.Conflict, "review.stale", before.Version)
-		}
-		if err := saveFields(ctx, tx, &after); err != nil {
+		return &after, res, nil
+	}, func(tx *db.Tx, before, after *ExpertRecord) error {
+		if err := saveFields(ctx, tx, after); err != nil {
 			return err
 		}
-		e = &after
-		_, err = s.Audit.Append(ctx, tx, audit.Event{Action: "review.expert.update", ObjectType: "expert", ObjectID: strconv.FormatInt(id, 10),
-			RegionCode: e.RegistryRegion, Before: audit.JSON(expertAudit(before)), After: audit.JSON(expertAudit(e)), Reason: strings.TrimSpace(reason)})
+		_, err := s.Audit.Append(ctx, tx, audit.Event{Action: "review.expert.update", ObjectType: "expert", ObjectID: strconv.FormatInt(id, 10),
+			RegionCode: after.RegistryRegion, Before: audit.JSON(expertAudit(before)), After: audit.JSON(expertAudit(after)), Reason: strings.TrimSpace(reason)})
 		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return e, nil
 }
 
 // DeleteExpert removes an expert who never sat on a panel, with their

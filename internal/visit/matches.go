@@ -2,6 +2,7 @@ package visit
 
 import (
 	"context"
+	"database/sql"
 	"strconv"
 	"strings"
 
@@ -209,37 +210,23 @@ func (s *Service) UpdateMatch(ctx context.Context, u *auth.User, id int64, versi
 	if err != nil {
 		return nil, err
 	}
-	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
-		before, err := getMatch(ctx, tx, u, id)
-		if err != nil {
-			return err
-		}
-		if before.Version != version {
-			return i18n.E(i18n.Conflict, "visit.stale", before.Version)
-		}
+	load := func(tx *db.Tx) (*Match, error) { return getMatch(ctx, tx, u, id) }
+	return db.Update(ctx, s.DB, version, "visit.stale", load, func(tx *db.Tx, before *Match) (*Match, sql.Result, error) {
 		m.ID, m.Version, m.CreatedBy, m.CreatedAt, m.UpdatedAt = id, before.Version+1, before.CreatedBy, before.CreatedAt, tx.Now
 		res, err := tx.ExecContext(ctx, `UPDATE matchmakings SET enterprise_id = $1, enterprise_name = $2, credit_code = $3, region_code = $4,
 			need_id = $5, partner = $6, partner_contact = $7, partner_phone = $8, event_date = $9, kind = $10, topic = $11, outcome = $12,
 			agreement = $13, agreement_on = $14, agreement_amount = $15, version = version + 1, updated_at = $16 WHERE id = $17 AND version = $18`,
 			m.EnterpriseID, m.EnterpriseName, m.CreditCode, m.RegionCode, nullID(m.NeedID), m.Partner, m.PartnerContact, m.PartnerPhone,
 			m.Date, m.Kind, m.Topic, m.Outcome, m.Agreement, m.AgreementOn, m.AgreementAmount, tx.Now, id, version)
-		if err != nil {
-			return db.Normalize(err)
-		}
-		if k, _ := res.RowsAffected(); k == 0 {
-			return i18n.E(i18n.Conflict, "visit.stale", before.Version)
-		}
+		return m, res, db.Normalize(err)
+	}, func(tx *db.Tx, before, after *Match) error {
 		if _, err := s.Audit.Append(ctx, tx, audit.Event{Action: "match.update", ObjectType: "match", ObjectID: strconv.FormatInt(id, 10),
-			RegionCode: m.RegionCode, Before: audit.JSON(matchAudit(before)), After: audit.JSON(matchAudit(m)), Reason: strings.TrimSpace(reason)}); err != nil {
+			RegionCode: after.RegionCode, Before: audit.JSON(matchAudit(before)), After: audit.JSON(matchAudit(after)), Reason: strings.TrimSpace(reason)}); err != nil {
 			return err
 		}
 		if in.MarkMatched {
-			return s.markMatched(ctx, tx, u, m)
+			return s.markMatched(ctx, tx, u, after)
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return m, nil
 }

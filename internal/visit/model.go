@@ -262,3 +262,12 @@ func lines(s string) []string {
 	}
 	return out
 }
+
+// RowVersion is the version of the visit's row (see db.Update).
+func (v *Visit) RowVersion() int { return v.Version }
+
+// RowVersion is the version of the need's row (see db.Update).
+func (n *Need) RowVersion() int { return n.Version }
+
+// RowVersion is the version of the matchmaking's row (see db.Update).
+func (m *Match) RowVersion() int { return m.Version }

@@ -2,6 +2,7 @@ package visit
 
 import (
 	"context"
+	"database/sql"
 	"strconv"
 	"strings"
 
@@ -242,21 +243,21 @@ func (s *Service) UpdateNeed(ctx context.Context, u *auth.User, id int64, versio
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	var n *Need
-	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-		before, err := getNeed(ctx, tx, u, id)
-		if err != nil {
-			return err
+	// An enterprise edits only what it reported itself, and nobody a need
+	// past collection.
+	load := func(tx *db.Tx) (*Need, error) {
+		n, err := getNeed(ctx, tx, u, id)
+		switch {
+		case err != nil:
+			return nil, err
+		case u.IsEnterprise() && n.Source != SourceSelf:
+			return nil, i18n.E(i18n.Forbidden, "visit.need.not_own_report")
+		case !Editable(n.Status):
+			return nil, i18n.E(i18n.Conflict, "visit.need.not_editable")
 		}
-		if u.IsEnterprise() && before.Source != SourceSelf {
-			return i18n.E(i18n.Forbidden, "visit.need.not_own_report")
-		}
-		if !Editable(before.Status) {
-			return i18n.E(i18n.Conflict, "visit.need.not_editable")
-		}
-		if before.Version != version {
-			return i18n.E(i18n.Conflict, "visit.stale", before.Version)
-		}
+		return n, nil
+	}
+	return db.Update(ctx, s.DB, version, "visit.stale", load, func(tx *db.Tx, before *Need) (*Need, sql.Result, error) {
 		after := *before
 		after.Category, after.Title, after.Description, after.Expected, after.Budget = in.Category, in.Title, in.Description, in.Expected, in.Budget
 		after.ContactName, after.ContactPhone = in.ContactName, in.ContactPhone
@@ -269,21 +270,12 @@ func (s *Service) UpdateNeed(ctx context.Context, u *auth.User, id int64, versio
 			WHERE id = $10 AND version = $11 AND status = $12`,
 			after.Category, after.Title, after.Description, after.Expected, after.Budget, after.ContactName, after.ContactPhone,
 			after.CollectedOn, tx.Now, id, version, Collected)
-		if err != nil {
-			return db.Normalize(err)
-		}
-		if k, _ := res.RowsAffected(); k == 0 {
-			return i18n.E(i18n.Conflict, "visit.stale", before.Version)
-		}
-		n = &after
-		_, err = s.Audit.Append(ctx, tx, audit.Event{Action: "need.update", ObjectType: "need", ObjectID: strconv.FormatInt(id, 10),
-			RegionCode: n.RegionCode, Before: audit.JSON(needAudit(before)), After: audit.JSON(needAudit(n)), Reason: reason})
+		return &after, res, db.Normalize(err)
+	}, func(tx *db.Tx, before, after *Need) error {
+		_, err := s.Audit.Append(ctx, tx, audit.Event{Action: "need.update", ObjectType: "need", ObjectID: strconv.FormatInt(id, 10),
+			RegionCode: after.RegionCode, Before: audit.JSON(needAudit(before)), After: audit.JSON(needAudit(after)), Reason: reason})
 		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return n, nil
 }
 
 // Transition moves a need to status to, as the status machine allows (see

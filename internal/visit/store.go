@@ -2,6 +2,7 @@ package visit
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strconv"
@@ -413,17 +414,10 @@ func (s *Service) UpdateVisit(ctx context.Context, u *auth.User, id int64, versi
 	if err != nil {
 		return nil, err
 	}
-	var v *Visit
-	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
-		before, err := s.getVisit(ctx, tx, u, id)
-		if err != nil {
-			return err
-		}
-		if before.Version != version {
-			return i18n.E(i18n.Conflict, "visit.stale", before.Version)
-		}
+	load := func(tx *db.Tx) (*Visit, error) { return s.getVisit(ctx, tx, u, id) }
+	return db.Update(ctx, s.DB, version, "visit.stale", load, func(tx *db.Tx, before *Visit) (*Visit, sql.Result, error) {
 		if e.ID != before.EnterpriseID && before.NeedCount > 0 {
-			return i18n.FieldError("enterprise_id", "visit.enterprise.has_needs", before.NeedCount)
+			return nil, nil, i18n.FieldError("enterprise_id", "visit.enterprise.has_needs", before.NeedCount)
 		}
 		after := *before
 		after.Date, after.EnterpriseID, after.EnterpriseName, after.CreditCode, after.RegionCode = in.Date, e.ID, e.Name, e.CreditCode, e.RegionCode
@@ -433,23 +427,14 @@ func (s *Service) UpdateVisit(ctx context.Context, u *auth.User, id int64, versi
 			region_code = $5, topics = $6, notes = $7, off_day_note = $8, version = version + 1, updated_at = $9 WHERE id = $10 AND version = $11`,
 			after.Date, after.EnterpriseID, after.EnterpriseName, after.CreditCode, after.RegionCode, after.Topics, after.Notes,
 			after.OffDayNote, tx.Now, id, version)
-		if err != nil {
-			return db.Normalize(err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return i18n.E(i18n.Conflict, "visit.stale", before.Version)
-		}
-		if err := saveStaff(ctx, tx, &after); err != nil {
+		return &after, res, db.Normalize(err)
+	}, func(tx *db.Tx, before, after *Visit) error {
+		if err := saveStaff(ctx, tx, after); err != nil {
 			return err
 		}
-		s.finish(u, &after)
-		v = &after
-		_, err = s.Audit.Append(ctx, tx, audit.Event{Action: "visit.update", ObjectType: "visit", ObjectID: strconv.FormatInt(id, 10),
-			RegionCode: v.RegionCode, Before: audit.JSON(visitAudit(before)), After: audit.JSON(visitAudit(v)), Reason: reason})
+		s.finish(u, after)
+		_, err := s.Audit.Append(ctx, tx, audit.Event{Action: "visit.update", ObjectType: "visit", ObjectID: strconv.FormatInt(id, 10),
+			RegionCode: after.RegionCode, Before: audit.JSON(visitAudit(before)), After: audit.JSON(visitAudit(after)), Reason: reason})
 		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return v, nil
 }
