@@ -290,21 +290,13 @@ func (h *Handlers) summarySheet(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	zh := i18n.Default().Printer(i18n.Chinese)
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(strconv.Itoa(d.Year)+"年活动培训汇总表.xlsx"))
-	xw, err := xlsx.NewWriter(w, SummarySheet)
-	if err != nil {
-		return err
-	}
+	var rows [][]any
 	for _, row := range d.Rows {
 		kind := zh.T("event.total")
 		if row.Kind != "" {
 			kind = zh.T("event.kind." + row.Kind)
 		}
-		if err := xw.Write([]any{kind, row.Events, row.Planned, row.Attended, row.MaterialsN}); err != nil {
-			xw.Abort()
-			return err
-		}
+		rows = append(rows, []any{kind, row.Events, row.Planned, row.Attended, row.MaterialsN})
 	}
-	return xw.Close()
+	return web.Workbook(w, strconv.Itoa(d.Year)+"年活动培训汇总表.xlsx", SummarySheet, rows)
 }

@@ -497,21 +497,13 @@ func (h *Handlers) summarySheet(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	zh := i18n.Default().Printer(i18n.Chinese)
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(strconv.Itoa(d.Year)+"年防震减灾工作汇总表.xlsx"))
-	xw, err := xlsx.NewWriter(w, SummarySheet)
-	if err != nil {
-		return err
-	}
+	var rows [][]any
 	for _, row := range d.Rows {
 		name := row.Name
 		if row.RegionCode == "" {
 			name = zh.T("quake.total")
 		}
-		if err := xw.Write([]any{name, row.Assistant, row.Drills, row.Participants, row.Trainings, row.Trained, row.Recipients, row.Materials}); err != nil {
-			xw.Abort()
-			return err
-		}
+		rows = append(rows, []any{name, row.Assistant, row.Drills, row.Participants, row.Trainings, row.Trained, row.Recipients, row.Materials})
 	}
-	return xw.Close()
+	return web.Workbook(w, strconv.Itoa(d.Year)+"年防震减灾工作汇总表.xlsx", SummarySheet, rows)
 }

@@ -380,12 +380,7 @@ func (h *Handlers) reportSheet(w http.ResponseWriter, r *http.Request) error {
 	if d.Quarter != 0 {
 		name += "第" + strconv.Itoa(d.Quarter) + "季度"
 	}
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name+"补助汇总表.xlsx"))
-	xw, err := xlsx.NewWriter(w, ReportSheet)
-	if err != nil {
-		return err
-	}
+	var rows [][]any
 	for _, row := range append(d.ByItem, d.Total) {
 		kind, item := zh.T("subsidy.total"), ""
 		if row.Kind != "" {
@@ -394,10 +389,7 @@ func (h *Handlers) reportSheet(w http.ResponseWriter, r *http.Request) error {
 		if row.Item != "" {
 			item = zh.T("subsidy.item." + string(row.Item))
 		}
-		if err := xw.Write([]any{kind, item, row.Claims, row.Granted, row.Amount.YuanNumber(), row.PaidCount, row.Paid.YuanNumber()}); err != nil {
-			xw.Abort()
-			return err
-		}
+		rows = append(rows, []any{kind, item, row.Claims, row.Granted, row.Amount.YuanNumber(), row.PaidCount, row.Paid.YuanNumber()})
 	}
-	return xw.Close()
+	return web.Workbook(w, name+"补助汇总表.xlsx", ReportSheet, rows)
 }
