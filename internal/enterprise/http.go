@@ -193,13 +193,7 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
-func (h *Handlers) get(r *http.Request) (*Enterprise, error) {
-	id, err := web.IntParam(r, "id")
-	if err != nil {
-		return nil, err
-	}
-	return h.Service.Get(r.Context(), web.UserFrom(r.Context()), id)
-}
+func (h *Handlers) get(r *http.Request) (*Enterprise, error) { return web.Record(r, h.Service.Get) }
 
 // showPage is one record with everything kept about it.
 type showPage struct {

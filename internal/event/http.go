@@ -197,13 +197,7 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 
 func pathOf(id int64) string { return "/events/" + strconv.FormatInt(id, 10) }
 
-func (h *Handlers) get(r *http.Request) (*Event, error) {
-	id, err := web.IntParam(r, "id")
-	if err != nil {
-		return nil, err
-	}
-	return h.Service.Event(r.Context(), web.UserFrom(r.Context()), id)
-}
+func (h *Handlers) get(r *http.Request) (*Event, error) { return web.Record(r, h.Service.Event) }
 
 type showPage struct {
 	E          *Event

@@ -351,13 +351,7 @@ func (h *Handlers) createDrill(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
-func (h *Handlers) getDrill(r *http.Request) (*Drill, error) {
-	id, err := web.IntParam(r, "id")
-	if err != nil {
-		return nil, err
-	}
-	return h.Service.Drill(r.Context(), web.UserFrom(r.Context()), id)
-}
+func (h *Handlers) getDrill(r *http.Request) (*Drill, error) { return web.Record(r, h.Service.Drill) }
 
 type drillPage struct {
 	D          *Drill

@@ -281,13 +281,7 @@ func (h *Handlers) createVisit(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
-func (h *Handlers) getVisit(r *http.Request) (*Visit, error) {
-	id, err := web.IntParam(r, "id")
-	if err != nil {
-		return nil, err
-	}
-	return h.Service.Visit(r.Context(), web.UserFrom(r.Context()), id)
-}
+func (h *Handlers) getVisit(r *http.Request) (*Visit, error) { return web.Record(r, h.Service.Visit) }
 
 // visitPage is one visit with the needs collected on it.
 type visitPage struct {

@@ -184,13 +184,7 @@ func (h *Handlers) createMatch(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
-func (h *Handlers) getMatch(r *http.Request) (*Match, error) {
-	id, err := web.IntParam(r, "id")
-	if err != nil {
-		return nil, err
-	}
-	return h.Service.Match(r.Context(), web.UserFrom(r.Context()), id)
-}
+func (h *Handlers) getMatch(r *http.Request) (*Match, error) { return web.Record(r, h.Service.Match) }
 
 // matchPage is one matchmaking.
 type matchPage struct {

@@ -178,13 +178,7 @@ func (h *Handlers) createNeed(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
-func (h *Handlers) getNeed(r *http.Request) (*Need, error) {
-	id, err := web.IntParam(r, "id")
-	if err != nil {
-		return nil, err
-	}
-	return h.Service.Need(r.Context(), web.UserFrom(r.Context()), id)
-}
+func (h *Handlers) getNeed(r *http.Request) (*Need, error) { return web.Record(r, h.Service.Need) }
 
 // needPage is one need with its history, the steps one may take, and its
 // matchmakings.

@@ -1,9 +1,12 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
+
+	"kejiju/internal/auth"
 )
 
 // Form is a page with a form: its template, its title (an i18n key) and its
@@ -93,3 +96,13 @@ func Act[D any](s *Server, w http.ResponseWriter, r *http.Request, f Form, home,
 // PathID is the id of the record of the path ({id}); a malformed one is
 // NotFound.
 func PathID(r *http.Request) (int64, error) { return IntParam(r, "id") }
+
+// Record reads the record of the path ({id}) with get, as the user sees it.
+func Record[T any](r *http.Request, get func(context.Context, *auth.User, int64) (T, error)) (T, error) {
+	id, err := PathID(r)
+	if err != nil {
+		var none T
+		return none, err
+	}
+	return get(r.Context(), UserFrom(r.Context()), id)
+}

@@ -187,3 +187,22 @@ func TestListAndCreateJSON(t *testing.T) {
 		t.Errorf("a refused create: %v", err)
 	}
 }
+
+func TestRecord(t *testing.T) {
+	u := &auth.User{ID: 3}
+	get := func(_ context.Context, got *auth.User, id int64) (*thing, error) {
+		if got != u {
+			t.Errorf("get got user %v", got)
+		}
+		return &thing{ID: id}, nil
+	}
+	r := httptest.NewRequest("GET", "/things/7", nil).WithContext(context.WithValue(context.Background(), userKey, u))
+	r.SetPathValue("id", "7")
+	if th, err := Record(r, get); err != nil || th.ID != 7 {
+		t.Errorf("record %+v, %v", th, err)
+	}
+	r.SetPathValue("id", "-1")
+	if th, err := Record(r, get); i18n.ErrorCode(err) != i18n.NotFound || th != nil {
+		t.Errorf("a bad id: %+v, %v", th, err)
+	}
+}
