@@ -177,20 +177,13 @@ var (
 	editForm = web.Form{Page: "enterprise/form.html", Title: "enterprise.edit", Crumbs: []web.Crumb{listCrumb, {Key: "enterprise.edit"}}}
 )
 
-func pathOf(id int64) string { return "/enterprises/" + strconv.FormatInt(id, 10) }
+func pathOf(e *Enterprise) string { return "/enterprises/" + strconv.FormatInt(e.ID, 10) }
 
 func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
-	return web.Submit(h.Web, w, r, newForm, "enterprise.saved", nil, h.formPage, func(*Enterprise) (string, error) {
-		in, p := inputOf(r)
-		if len(p) > 0 {
-			return "", p
-		}
-		e, err := h.Service.Create(r.Context(), web.UserFrom(r.Context()), in, r.PostForm.Get("reason"))
-		if err != nil {
-			return "", err
-		}
-		return pathOf(e.ID), nil
-	})
+	create := func(ctx context.Context, u *auth.User, in Input) (*Enterprise, error) {
+		return h.Service.Create(ctx, u, in, r.PostForm.Get("reason"))
+	}
+	return web.Create(h.Web, w, r, newForm, "enterprise.saved", h.formPage, inputOf, create, pathOf)
 }
 
 func (h *Handlers) get(r *http.Request) (*Enterprise, error) { return web.Record(r, h.Service.Get) }
@@ -252,15 +245,11 @@ func (h *Handlers) editForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) update(w http.ResponseWriter, r *http.Request) error {
-	return web.Submit(h.Web, w, r, editForm, "enterprise.saved", h.get, h.formPage, func(before *Enterprise) (string, error) {
-		in, p := inputOf(r)
-		if len(p) > 0 {
-			return "", p
-		}
+	return web.Update(h.Web, w, r, editForm, "enterprise.saved", h.get, h.formPage, inputOf, func(e *Enterprise, in Input) error {
 		version, _ := strconv.Atoi(r.PostForm.Get("version"))
-		_, err := h.Service.Update(r.Context(), web.UserFrom(r.Context()), before.ID, version, in, r.PostForm.Get("reason"))
-		return pathOf(before.ID), err
-	})
+		_, err := h.Service.Update(r.Context(), web.UserFrom(r.Context()), e.ID, version, in, r.PostForm.Get("reason"))
+		return err
+	}, pathOf)
 }
 
 // yearPage is the form of one year's facts.

@@ -148,7 +148,8 @@ func values(e *Event) url.Values {
 }
 
 // inputOf reads the event form.
-func inputOf(f url.Values) (Input, i18n.Problems) {
+func inputOf(r *http.Request) (Input, i18n.Problems) {
+	f := r.PostForm
 	var p i18n.Problems
 	in := Input{Kind: f.Get("event_kind"), Domain: f.Get("event_domain"), Title: f.Get("event_title"),
 		Date: web.FormDate(f.Get("event_date"), "event_date", &p), Place: f.Get("event_place"), Organiser: f.Get("event_organiser"),
@@ -182,20 +183,10 @@ func (h *Handlers) newEvent(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
-	return web.Submit(h.Web, w, r, newForm, "event.saved", nil, h.form, func(*Event) (string, error) {
-		in, p := inputOf(r.PostForm)
-		if len(p) > 0 {
-			return "", p
-		}
-		e, err := h.Service.Create(r.Context(), web.UserFrom(r.Context()), in)
-		if err != nil {
-			return "", err
-		}
-		return pathOf(e.ID), nil
-	})
+	return web.Create(h.Web, w, r, newForm, "event.saved", h.form, inputOf, h.Service.Create, pathOf)
 }
 
-func pathOf(id int64) string { return "/events/" + strconv.FormatInt(id, 10) }
+func pathOf(e *Event) string { return "/events/" + strconv.FormatInt(e.ID, 10) }
 
 func (h *Handlers) get(r *http.Request) (*Event, error) { return web.Record(r, h.Service.Event) }
 
@@ -222,14 +213,10 @@ func (h *Handlers) edit(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) update(w http.ResponseWriter, r *http.Request) error {
-	return web.Submit(h.Web, w, r, editForm, "event.saved", h.get, h.form, func(before *Event) (string, error) {
-		in, p := inputOf(r.PostForm)
-		if len(p) > 0 {
-			return "", p
-		}
-		_, err := h.Service.Update(r.Context(), web.UserFrom(r.Context()), before.ID, web.Int(r.PostForm.Get("version")), in)
-		return pathOf(before.ID), err
-	})
+	return web.Update(h.Web, w, r, editForm, "event.saved", h.get, h.form, inputOf, func(e *Event, in Input) error {
+		_, err := h.Service.Update(r.Context(), web.UserFrom(r.Context()), e.ID, web.Int(r.PostForm.Get("version")), in)
+		return err
+	}, pathOf)
 }
 
 // --- Summary ---

@@ -2,6 +2,7 @@ package patent
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -262,7 +263,7 @@ func (h *Handlers) newForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.Web.Render(w, r, "patent/form.html", "patent.new", d, listCrumb, web.Crumb{Key: "patent.new"})
+	return h.Web.Render(w, r, newForm.Page, newForm.Title, d, newForm.Crumbs...)
 }
 
 func inputOf(f url.Values) (Input, i18n.Problems) {
@@ -282,24 +283,15 @@ func inputOf(f url.Values) (Input, i18n.Problems) {
 	return in, p
 }
 
+var newForm = web.Form{Page: "patent/form.html", Title: "patent.new", Crumbs: []web.Crumb{listCrumb, {Key: "patent.new"}}}
+
 func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
-	if err := web.ParseForm(w, r); err != nil {
-		return err
+	page := func(r *http.Request, _ *Patent) (*formPage, error) { return h.formData(r) }
+	read := func(r *http.Request) (Input, i18n.Problems) { return inputOf(r.PostForm) }
+	create := func(ctx context.Context, u *auth.User, in Input) (*Patent, error) {
+		return h.Service.Create(ctx, u, in, r.PostForm.Get("reason"))
 	}
-	in, p := inputOf(r.PostForm)
-	var pt *Patent
-	var err error
-	if len(p) == 0 {
-		pt, err = h.Service.Create(r.Context(), web.UserFrom(r.Context()), in, r.PostForm.Get("reason"))
-	}
-	if err = p.With(err); err != nil {
-		d, derr := h.formData(r)
-		if derr != nil {
-			return derr
-		}
-		return h.Web.RenderForm(w, r, "patent/form.html", "patent.new", d, err, listCrumb, web.Crumb{Key: "patent.new"})
-	}
-	return h.Web.Redirect(w, r, "/patents/"+idOf(pt.ID), "patent.saved")
+	return web.Create(h.Web, w, r, newForm, "patent.saved", page, read, create, func(p *Patent) string { return "/patents/" + idOf(p.ID) })
 }
 
 // --- Import: upload → preview → confirm ---

@@ -117,8 +117,8 @@ func (h *Handlers) assistantForm(r *http.Request) (*assistantForm, error) {
 	return &assistantForm{Towns: towns}, err
 }
 
-// assistantFormOf is assistantForm for forms that are about no record.
-func (h *Handlers) assistantFormOf(r *http.Request, _ any) (*assistantForm, error) {
+// assistantFormOf is assistantForm as the form of a new assistant.
+func (h *Handlers) assistantFormOf(r *http.Request, _ *Assistant) (*assistantForm, error) {
 	return h.assistantForm(r)
 }
 
@@ -133,12 +133,15 @@ var (
 		Crumbs: []web.Crumb{publicityCrumb, {Key: "quake.publicity.new"}}}
 )
 
-func assistantPath(id int64) string { return "/quake/assistants/" + strconv.FormatInt(id, 10) }
+func assistantPath(a *Assistant) string { return "/quake/assistants/" + strconv.FormatInt(a.ID, 10) }
 
-func assistantInputOf(f url.Values, p *i18n.Problems) AssistantInput {
-	return AssistantInput{RegionCode: f.Get("assistant_region"), Name: f.Get("assistant_name"), Phone: f.Get("assistant_phone"),
+func assistantInputOf(r *http.Request) (AssistantInput, i18n.Problems) {
+	f := r.PostForm
+	var p i18n.Problems
+	in := AssistantInput{RegionCode: f.Get("assistant_region"), Name: f.Get("assistant_name"), Phone: f.Get("assistant_phone"),
 		Employer: f.Get("assistant_employer"), Position: f.Get("assistant_position"), Note: f.Get("assistant_note"),
-		AppointedOn: web.FormDate(f.Get("assistant_appointed_on"), "assistant_appointed_on", p)}
+		AppointedOn: web.FormDate(f.Get("assistant_appointed_on"), "assistant_appointed_on", &p)}
+	return in, p
 }
 
 func (h *Handlers) newAssistant(w http.ResponseWriter, r *http.Request) error {
@@ -151,18 +154,8 @@ func (h *Handlers) newAssistant(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) register(w http.ResponseWriter, r *http.Request) error {
-	return web.Submit(h.Web, w, r, newAssistantForm, "quake.assistant.saved", nil, h.assistantFormOf, func(any) (string, error) {
-		var p i18n.Problems
-		in := assistantInputOf(r.PostForm, &p)
-		if len(p) > 0 {
-			return "", p
-		}
-		a, err := h.Service.RegisterAssistant(r.Context(), web.UserFrom(r.Context()), in)
-		if err != nil {
-			return "", err
-		}
-		return assistantPath(a.ID), nil
-	})
+	return web.Create(h.Web, w, r, newAssistantForm, "quake.assistant.saved", h.assistantFormOf, assistantInputOf, h.Service.RegisterAssistant,
+		assistantPath)
 }
 
 type assistantPage struct {
@@ -222,8 +215,7 @@ func (h *Handlers) assistantPageOf(r *http.Request, _ int64) (*assistantPage, er
 
 func (h *Handlers) replace(w http.ResponseWriter, r *http.Request) error {
 	return web.Submit(h.Web, w, r, assistantShown, "quake.assistant.replaced", web.PathID, h.assistantPageOf, func(id int64) (string, error) {
-		var p i18n.Problems
-		in := assistantInputOf(r.PostForm, &p)
+		in, p := assistantInputOf(r)
 		if len(p) > 0 {
 			return "", p
 		}
@@ -231,7 +223,7 @@ func (h *Handlers) replace(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return "", err
 		}
-		return assistantPath(a.ID), nil
+		return assistantPath(a), nil
 	})
 }
 
@@ -243,7 +235,7 @@ func (h *Handlers) end(w http.ResponseWriter, r *http.Request) error {
 			return "", p
 		}
 		_, err := h.Service.EndAssistant(r.Context(), web.UserFrom(r.Context()), id, endOn, r.PostForm.Get("end_reason"))
-		return assistantPath(id), err
+		return "/quake/assistants/" + strconv.FormatInt(id, 10), err
 	})
 }
 
@@ -311,7 +303,8 @@ func drillValues(d *Drill) url.Values {
 	return v
 }
 
-func drillInputOf(f url.Values) (DrillInput, i18n.Problems) {
+func drillInputOf(r *http.Request) (DrillInput, i18n.Problems) {
+	f := r.PostForm
 	var p i18n.Problems
 	in := DrillInput{RegionCode: f.Get("drill_region"), SiteKind: f.Get("drill_site_kind"), Site: f.Get("drill_site"),
 		Date: web.FormDate(f.Get("drill_date"), "drill_date", &p), Scenario: f.Get("drill_scenario"), Rating: f.Get("drill_rating"),
@@ -335,20 +328,10 @@ func (h *Handlers) newDrill(w http.ResponseWriter, r *http.Request) error {
 	return h.Web.ShowForm(w, r, newDrillForm, d, v)
 }
 
-func drillPath(id int64) string { return "/quake/drills/" + strconv.FormatInt(id, 10) }
+func drillPath(d *Drill) string { return "/quake/drills/" + strconv.FormatInt(d.ID, 10) }
 
 func (h *Handlers) createDrill(w http.ResponseWriter, r *http.Request) error {
-	return web.Submit(h.Web, w, r, newDrillForm, "quake.drill.saved", nil, h.drillForm, func(*Drill) (string, error) {
-		in, p := drillInputOf(r.PostForm)
-		if len(p) > 0 {
-			return "", p
-		}
-		dr, err := h.Service.CreateDrill(r.Context(), web.UserFrom(r.Context()), in)
-		if err != nil {
-			return "", err
-		}
-		return drillPath(dr.ID), nil
-	})
+	return web.Create(h.Web, w, r, newDrillForm, "quake.drill.saved", h.drillForm, drillInputOf, h.Service.CreateDrill, drillPath)
 }
 
 func (h *Handlers) getDrill(r *http.Request) (*Drill, error) { return web.Record(r, h.Service.Drill) }
@@ -376,14 +359,10 @@ func (h *Handlers) editDrill(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) updateDrill(w http.ResponseWriter, r *http.Request) error {
-	return web.Submit(h.Web, w, r, editDrillForm, "quake.drill.saved", h.getDrill, h.drillForm, func(before *Drill) (string, error) {
-		in, p := drillInputOf(r.PostForm)
-		if len(p) > 0 {
-			return "", p
-		}
-		_, err := h.Service.UpdateDrill(r.Context(), web.UserFrom(r.Context()), before.ID, web.Int(r.PostForm.Get("version")), in)
-		return drillPath(before.ID), err
-	})
+	return web.Update(h.Web, w, r, editDrillForm, "quake.drill.saved", h.getDrill, h.drillForm, drillInputOf, func(d *Drill, in DrillInput) error {
+		_, err := h.Service.UpdateDrill(r.Context(), web.UserFrom(r.Context()), d.ID, web.Int(r.PostForm.Get("version")), in)
+		return err
+	}, drillPath)
 }
 
 // --- Publicity ---
@@ -433,19 +412,19 @@ func (h *Handlers) newPublicity(w http.ResponseWriter, r *http.Request) error {
 	return h.Web.ShowForm(w, r, publicityForm, d, v)
 }
 
+func publicityInputOf(r *http.Request) (PublicityInput, i18n.Problems) {
+	f := r.PostForm
+	var p i18n.Problems
+	in := PublicityInput{RegionCode: f.Get("publicity_region"), Recipient: f.Get("publicity_recipient"), Materials: f.Get("publicity_materials"),
+		DistributedOn: web.FormDate(f.Get("publicity_date"), "publicity_date", &p), Activity: f.Get("publicity_activity")}
+	in.Quantity = number(f.Get("publicity_quantity"), "publicity_quantity", &p)
+	return in, p
+}
+
 func (h *Handlers) createPublicity(w http.ResponseWriter, r *http.Request) error {
-	return web.Submit(h.Web, w, r, publicityForm, "quake.publicity.saved", nil, h.assistantFormOf, func(any) (string, error) {
-		f := r.PostForm
-		var p i18n.Problems
-		in := PublicityInput{RegionCode: f.Get("publicity_region"), Recipient: f.Get("publicity_recipient"), Materials: f.Get("publicity_materials"),
-			DistributedOn: web.FormDate(f.Get("publicity_date"), "publicity_date", &p), Activity: f.Get("publicity_activity")}
-		in.Quantity = number(f.Get("publicity_quantity"), "publicity_quantity", &p)
-		if len(p) > 0 {
-			return "", p
-		}
-		_, err := h.Service.CreatePublicity(r.Context(), web.UserFrom(r.Context()), in)
-		return "/quake/publicity", err
-	})
+	page := func(r *http.Request, _ *Publicity) (*assistantForm, error) { return h.assistantForm(r) }
+	list := func(*Publicity) string { return "/quake/publicity" }
+	return web.Create(h.Web, w, r, publicityForm, "quake.publicity.saved", page, publicityInputOf, h.Service.CreatePublicity, list)
 }
 
 // --- Summary ---

@@ -28,6 +28,16 @@ var (
 	matchesCrumb = web.Crumb{Key: "nav.matches", Href: "/matches"}
 )
 
+// The forms of visits, needs and matchmaking.
+var (
+	newVisitForm  = web.Form{Page: "visit/form.html", Title: "visit.new", Crumbs: []web.Crumb{visitsCrumb, {Key: "visit.new"}}}
+	editVisitForm = web.Form{Page: "visit/form.html", Title: "visit.edit", Crumbs: []web.Crumb{visitsCrumb, {Key: "visit.edit"}}}
+	newNeedForm   = web.Form{Page: "visit/need_form.html", Title: "visit.need.new", Crumbs: []web.Crumb{needsCrumb, {Key: "visit.need.new"}}}
+	editNeedForm  = web.Form{Page: "visit/need_form.html", Title: "visit.need.edit", Crumbs: []web.Crumb{needsCrumb, {Key: "visit.need.edit"}}}
+	newMatchForm  = web.Form{Page: "visit/match_form.html", Title: "visit.match.new", Crumbs: []web.Crumb{matchesCrumb, {Key: "visit.match.new"}}}
+	editMatchForm = web.Form{Page: "visit/match_form.html", Title: "visit.match.edit", Crumbs: []web.Crumb{matchesCrumb, {Key: "visit.match.edit"}}}
+)
+
 // canManage reports whether u is staff who may change this area's records.
 func canManage(u *auth.User) bool { return mayManage(u) == nil }
 
@@ -254,12 +264,7 @@ func (h *Handlers) newVisit(w http.ResponseWriter, r *http.Request) error {
 	return h.Web.ShowForm(w, r, newVisitForm, d, v)
 }
 
-var (
-	newVisitForm  = web.Form{Page: "visit/form.html", Title: "visit.new", Crumbs: []web.Crumb{visitsCrumb, {Key: "visit.new"}}}
-	editVisitForm = web.Form{Page: "visit/form.html", Title: "visit.edit", Crumbs: []web.Crumb{visitsCrumb, {Key: "visit.edit"}}}
-)
-
-func visitPath(id int64) string { return "/visits/" + strconv.FormatInt(id, 10) }
+func visitPath(v *Visit) string { return "/visits/" + strconv.FormatInt(v.ID, 10) }
 
 // postedVisitForm is the visit form shown again after a refused save: its
 // day warning is for the date that was typed.
@@ -268,17 +273,7 @@ func (h *Handlers) postedVisitForm(r *http.Request, v *Visit) (*visitForm, error
 }
 
 func (h *Handlers) createVisit(w http.ResponseWriter, r *http.Request) error {
-	return web.Submit(h.Web, w, r, newVisitForm, "visit.saved", nil, h.postedVisitForm, func(*Visit) (string, error) {
-		in, p := h.visitInputOf(r)
-		if len(p) > 0 {
-			return "", p
-		}
-		v, err := h.Service.CreateVisit(r.Context(), web.UserFrom(r.Context()), in)
-		if err != nil {
-			return "", err
-		}
-		return visitPath(v.ID), nil
-	})
+	return web.Create(h.Web, w, r, newVisitForm, "visit.saved", h.postedVisitForm, h.visitInputOf, h.Service.CreateVisit, visitPath)
 }
 
 func (h *Handlers) getVisit(r *http.Request) (*Visit, error) { return web.Record(r, h.Service.Visit) }
@@ -314,13 +309,9 @@ func (h *Handlers) editVisit(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) updateVisit(w http.ResponseWriter, r *http.Request) error {
-	return web.Submit(h.Web, w, r, editVisitForm, "visit.saved", h.getVisit, h.postedVisitForm, func(before *Visit) (string, error) {
-		in, p := h.visitInputOf(r)
-		if len(p) > 0 {
-			return "", p
-		}
+	return web.Update(h.Web, w, r, editVisitForm, "visit.saved", h.getVisit, h.postedVisitForm, h.visitInputOf, func(v *Visit, in VisitInput) error {
 		version, _ := strconv.Atoi(r.PostForm.Get("version"))
-		_, err := h.Service.UpdateVisit(r.Context(), web.UserFrom(r.Context()), before.ID, version, in, r.PostForm.Get("reason"))
-		return visitPath(before.ID), err
-	})
+		_, err := h.Service.UpdateVisit(r.Context(), web.UserFrom(r.Context()), v.ID, version, in, r.PostForm.Get("reason"))
+		return err
+	}, visitPath)
 }

@@ -150,12 +150,7 @@ func (h *Handlers) newMatch(w http.ResponseWriter, r *http.Request) error {
 	return h.Web.ShowForm(w, r, newMatchForm, d, v)
 }
 
-var (
-	newMatchForm  = web.Form{Page: "visit/match_form.html", Title: "visit.match.new", Crumbs: []web.Crumb{matchesCrumb, {Key: "visit.match.new"}}}
-	editMatchForm = web.Form{Page: "visit/match_form.html", Title: "visit.match.edit", Crumbs: []web.Crumb{matchesCrumb, {Key: "visit.match.edit"}}}
-)
-
-func matchPath(id int64) string { return "/matches/" + strconv.FormatInt(id, 10) }
+func matchPath(m *Match) string { return "/matches/" + strconv.FormatInt(m.ID, 10) }
 
 // rematchForm rebuilds the form after a refused save of in, offering the
 // needs of the enterprise that was typed (else of the match's own).
@@ -169,19 +164,19 @@ func (h *Handlers) rematchForm(in *MatchInput) func(*http.Request, *Match) (*mat
 	}
 }
 
+// typedMatch reads the matchmaking form as matchInputOf does and keeps
+// what was typed in *in, for the form shown again.
+func (h *Handlers) typedMatch(in *MatchInput) func(*http.Request) (MatchInput, i18n.Problems) {
+	return func(r *http.Request) (MatchInput, i18n.Problems) {
+		var p i18n.Problems
+		*in, p = h.matchInputOf(r)
+		return *in, p
+	}
+}
+
 func (h *Handlers) createMatch(w http.ResponseWriter, r *http.Request) error {
 	var in MatchInput
-	return web.Submit(h.Web, w, r, newMatchForm, "visit.match.saved", nil, h.rematchForm(&in), func(*Match) (string, error) {
-		var p i18n.Problems
-		if in, p = h.matchInputOf(r); len(p) > 0 {
-			return "", p
-		}
-		m, err := h.Service.CreateMatch(r.Context(), web.UserFrom(r.Context()), in)
-		if err != nil {
-			return "", err
-		}
-		return matchPath(m.ID), nil
-	})
+	return web.Create(h.Web, w, r, newMatchForm, "visit.match.saved", h.rematchForm(&in), h.typedMatch(&in), h.Service.CreateMatch, matchPath)
 }
 
 func (h *Handlers) getMatch(r *http.Request) (*Match, error) { return web.Record(r, h.Service.Match) }
@@ -220,13 +215,9 @@ func (h *Handlers) editMatch(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handlers) updateMatch(w http.ResponseWriter, r *http.Request) error {
 	var in MatchInput
-	return web.Submit(h.Web, w, r, editMatchForm, "visit.match.saved", h.getMatch, h.rematchForm(&in), func(before *Match) (string, error) {
-		var p i18n.Problems
-		if in, p = h.matchInputOf(r); len(p) > 0 {
-			return "", p
-		}
+	return web.Update(h.Web, w, r, editMatchForm, "visit.match.saved", h.getMatch, h.rematchForm(&in), h.typedMatch(&in), func(m *Match, in MatchInput) error {
 		version, _ := strconv.Atoi(r.PostForm.Get("version"))
-		_, err := h.Service.UpdateMatch(r.Context(), web.UserFrom(r.Context()), before.ID, version, in, r.PostForm.Get("reason"))
-		return matchPath(before.ID), err
-	})
+		_, err := h.Service.UpdateMatch(r.Context(), web.UserFrom(r.Context()), m.ID, version, in, r.PostForm.Get("reason"))
+		return err
+	}, matchPath)
 }

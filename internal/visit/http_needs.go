@@ -147,12 +147,7 @@ func (h *Handlers) newNeed(w http.ResponseWriter, r *http.Request) error {
 	return h.Web.ShowForm(w, r, newNeedForm, d, v)
 }
 
-var (
-	newNeedForm  = web.Form{Page: "visit/need_form.html", Title: "visit.need.new", Crumbs: []web.Crumb{needsCrumb, {Key: "visit.need.new"}}}
-	editNeedForm = web.Form{Page: "visit/need_form.html", Title: "visit.need.edit", Crumbs: []web.Crumb{needsCrumb, {Key: "visit.need.edit"}}}
-)
-
-func needPath(id int64) string { return "/needs/" + strconv.FormatInt(id, 10) }
+func needPath(n *Need) string { return "/needs/" + strconv.FormatInt(n.ID, 10) }
 
 // needEditForm is the form of need n as it is, or of a new need of no visit.
 func (h *Handlers) needEditForm(r *http.Request, n *Need) (*needForm, error) {
@@ -165,17 +160,8 @@ func (h *Handlers) createNeed(w http.ResponseWriter, r *http.Request) error {
 		visitID, _ := strconv.ParseInt(r.PostForm.Get("visit_id"), 10, 64)
 		return h.needForm(r, nil, visitID)
 	}
-	return web.Submit(h.Web, w, r, newNeedForm, "visit.need.saved", nil, page, func(*Need) (string, error) {
-		in, p := h.needInputOf(r, true)
-		if len(p) > 0 {
-			return "", p
-		}
-		n, err := h.Service.CreateNeed(r.Context(), web.UserFrom(r.Context()), in)
-		if err != nil {
-			return "", err
-		}
-		return needPath(n.ID), nil
-	})
+	read := func(r *http.Request) (NeedInput, i18n.Problems) { return h.needInputOf(r, true) }
+	return web.Create(h.Web, w, r, newNeedForm, "visit.need.saved", page, read, h.Service.CreateNeed, needPath)
 }
 
 func (h *Handlers) getNeed(r *http.Request) (*Need, error) { return web.Record(r, h.Service.Need) }
@@ -223,15 +209,12 @@ func (h *Handlers) editNeed(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) updateNeed(w http.ResponseWriter, r *http.Request) error {
-	return web.Submit(h.Web, w, r, editNeedForm, "visit.need.saved", h.getNeed, h.needEditForm, func(before *Need) (string, error) {
-		in, p := h.needInputOf(r, false)
-		if len(p) > 0 {
-			return "", p
-		}
+	read := func(r *http.Request) (NeedInput, i18n.Problems) { return h.needInputOf(r, false) }
+	return web.Update(h.Web, w, r, editNeedForm, "visit.need.saved", h.getNeed, h.needEditForm, read, func(n *Need, in NeedInput) error {
 		version, _ := strconv.Atoi(r.PostForm.Get("version"))
-		_, err := h.Service.UpdateNeed(r.Context(), web.UserFrom(r.Context()), before.ID, version, in, r.PostForm.Get("reason"))
-		return needPath(before.ID), err
-	})
+		_, err := h.Service.UpdateNeed(r.Context(), web.UserFrom(r.Context()), n.ID, version, in, r.PostForm.Get("reason"))
+		return err
+	}, needPath)
 }
 
 // transition takes a step of the status machine from the need's page.

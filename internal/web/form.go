@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"kejiju/internal/auth"
+	"kejiju/internal/i18n"
 )
 
 // Form is a page with a form: its template, its title (an i18n key) and its
@@ -64,6 +65,38 @@ func Submit[T, D any](s *Server, w http.ResponseWriter, r *http.Request, f Form,
 		return s.RenderForm(w, r, f.Page, f.Title, d, err, f.Crumbs...)
 	}
 	return s.Redirect(w, r, next, flash)
+}
+
+// Create is Submit for the form of a new record: read reads the form's
+// input, and unless it found problems there, create makes the record as the
+// user; the browser then goes to the record's path.
+func Create[In, T, D any](s *Server, w http.ResponseWriter, r *http.Request, f Form, flash string, page func(*http.Request, T) (D, error),
+	read func(*http.Request) (In, i18n.Problems), create func(context.Context, *auth.User, In) (T, error), path func(T) string) error {
+	return Submit(s, w, r, f, flash, nil, page, func(T) (string, error) {
+		in, p := read(r)
+		if len(p) > 0 {
+			return "", p
+		}
+		rec, err := create(r.Context(), UserFrom(r.Context()), in)
+		if err != nil {
+			return "", err
+		}
+		return path(rec), nil
+	})
+}
+
+// Update is Submit for the edit form of the record get reads: read reads
+// the form's input, and unless it found problems there, save stores it over
+// the record; the browser then goes to the record's path.
+func Update[In, T, D any](s *Server, w http.ResponseWriter, r *http.Request, f Form, flash string, get func(*http.Request) (T, error),
+	page func(*http.Request, T) (D, error), read func(*http.Request) (In, i18n.Problems), save func(before T, in In) error, path func(T) string) error {
+	return Submit(s, w, r, f, flash, get, page, func(before T) (string, error) {
+		in, p := read(r)
+		if len(p) > 0 {
+			return "", p
+		}
+		return path(before), save(before, in)
+	})
 }
 
 // Act answers the POST of an action on the record of the path ({id}) from
