@@ -125,7 +125,7 @@ func (h *Handlers) assistantFormOf(r *http.Request, _ *Assistant) (*assistantFor
 var (
 	newAssistantForm = web.Form{Page: "quake/assistant_form.html", Title: "quake.assistant.new",
 		Crumbs: []web.Crumb{registryCrumb, {Key: "quake.assistant.new"}}}
-	assistantShown = web.Form{Page: "quake/assistant.html", Title: "quake.assistant.title",
+	assistantPageForm = web.Form{Page: "quake/assistant.html", Title: "quake.assistant.title",
 		Crumbs: []web.Crumb{registryCrumb, {Key: "quake.assistant.title"}}}
 	newDrillForm  = web.Form{Page: "quake/drill_form.html", Title: "quake.drill.new", Crumbs: []web.Crumb{drillsCrumb, {Key: "quake.drill.new"}}}
 	editDrillForm = web.Form{Page: "quake/drill_form.html", Title: "quake.drill.edit", Crumbs: []web.Crumb{drillsCrumb, {Key: "quake.drill.edit"}}}
@@ -205,7 +205,7 @@ func (h *Handlers) showAssistant(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.Web.ShowForm(w, r, assistantShown, d, url.Values{"assistant_appointed_on": {d.Today}, "ended_on": {d.Today}})
+	return h.Web.ShowForm(w, r, assistantPageForm, d, url.Values{"assistant_appointed_on": {d.Today}, "ended_on": {d.Today}})
 }
 
 // assistantPageOf is assistantData for the forms on an assistant's page.
@@ -214,7 +214,7 @@ func (h *Handlers) assistantPageOf(r *http.Request, _ int64) (*assistantPage, er
 }
 
 func (h *Handlers) replace(w http.ResponseWriter, r *http.Request) error {
-	return web.Submit(h.Web, w, r, assistantShown, "quake.assistant.replaced", web.PathID, h.assistantPageOf, func(id int64) (string, error) {
+	return web.Submit(h.Web, w, r, assistantPageForm, "quake.assistant.replaced", web.PathID, h.assistantPageOf, func(id int64) (string, error) {
 		in, p := assistantInputOf(r)
 		if len(p) > 0 {
 			return "", p
@@ -228,7 +228,7 @@ func (h *Handlers) replace(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) end(w http.ResponseWriter, r *http.Request) error {
-	return web.Submit(h.Web, w, r, assistantShown, "quake.assistant.ended_flash", web.PathID, h.assistantPageOf, func(id int64) (string, error) {
+	return web.Submit(h.Web, w, r, assistantPageForm, "quake.assistant.ended_flash", web.PathID, h.assistantPageOf, func(id int64) (string, error) {
 		var p i18n.Problems
 		endOn := web.FormDate(r.PostForm.Get("ended_on"), "assistant_ended_on", &p)
 		if len(p) > 0 {

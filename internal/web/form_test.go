@@ -206,3 +206,47 @@ func TestRecord(t *testing.T) {
 		t.Errorf("a bad id: %+v, %v", th, err)
 	}
 }
+
+func TestCreateAndUpdate(t *testing.T) {
+	s := formServer(t)
+	read := func(r *http.Request) (string, i18n.Problems) {
+		if v := r.PostForm.Get("name"); v != "" {
+			return v, nil
+		}
+		return "", i18n.Problems{i18n.FieldError("name", "error.required")}
+	}
+	path := func(th *thing) string { return "/things/" + string(rune('0'+th.ID)) }
+	var made []string
+	create := func(_ context.Context, _ *auth.User, in string) (*thing, error) {
+		made = append(made, in)
+		return &thing{ID: 8}, nil
+	}
+	save := func(th *thing, in string) error { made = append(made, in+" over "+path(th)); return nil }
+
+	for _, c := range []struct {
+		name, input string
+		status      int
+		to          string
+	}{
+		{"a new record", "x", http.StatusSeeOther, "/things/8"},
+		{"a new record with problems", "", http.StatusUnprocessableEntity, ""},
+		{"an edit", "y", http.StatusSeeOther, "/things/7"},
+		{"an edit with problems", "", http.StatusUnprocessableEntity, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			w := httptest.NewRecorder()
+			var err error
+			if strings.HasPrefix(c.name, "a new") {
+				err = Create(s, w, post(url.Values{"name": {c.input}}), testForm, "flash.key", thingPage, read, create, path)
+			} else {
+				err = Update(s, w, post(url.Values{"name": {c.input}}), testForm, "flash.key", getThing, thingPage, read, save, path)
+			}
+			if err != nil || w.Code != c.status || w.Header().Get("Location") != c.to {
+				t.Errorf("status %d to %q, error %v", w.Code, w.Header().Get("Location"), err)
+			}
+		})
+	}
+	if want := "x|y over /things/7"; strings.Join(made, "|") != want {
+		t.Errorf("made %q, want %q (nothing made from input with problems)", strings.Join(made, "|"), want)
+	}
+}
