@@ -7,8 +7,11 @@ package report
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strings"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"kejiju/internal/auth"
 	"kejiju/internal/calendar"
@@ -363,9 +366,10 @@ func (c *Catalog) Figures(ctx context.Context, q db.Querier, scope auth.Scope, p
 // figures computes the measures ms for p and the same period last year, in
 // the order of ms. A measure and the measures that sum over its records
 // (Of) are computed by one query per period: count(*) and each sum over
-// the records of the counted measure's query.
+// the records of the counted measure's query. The queries run a few at a
+// time (inParallel).
 func (c *Catalog) figures(ctx context.Context, q db.Querier, scope auth.Scope, p Period, ms []*Measure) ([]Figure, error) {
-	byName := make(map[string]Figure, len(ms))
+	var groups [][]*Measure
 	done := map[*Measure]bool{}
 	for _, m := range ms {
 		if done[m] {
@@ -380,17 +384,30 @@ func (c *Catalog) figures(ctx context.Context, q db.Querier, scope auth.Scope, p
 				group = append(group, o)
 			}
 		}
-		now, err := group[0].figures(ctx, q, scope, p, group[1:])
-		if err != nil {
-			return nil, err
+		for _, g := range group {
+			done[g] = true
 		}
-		then, err := group[0].figures(ctx, q, scope, p.LastYear(), group[1:])
-		if err != nil {
-			return nil, err
+		groups = append(groups, group)
+	}
+	// Each group twice: this period (2i) and last year (2i+1).
+	results := make([]counted, 2*len(groups))
+	err := inParallel(ctx, q, len(results), func(ctx context.Context, i int) error {
+		group, per := groups[i/2], p
+		if i%2 == 1 {
+			per = p.LastYear()
 		}
+		var err error
+		results[i], err = group[0].figures(ctx, q, scope, per, group[1:])
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	byName := make(map[string]Figure, len(ms))
+	for k, group := range groups {
+		now, then := results[2*k], results[2*k+1]
 		for i, g := range group {
 			byName[g.Name] = Figure{Name: g.Name, Unit: g.Unit, Value: g.value(now.n, now.sums[i]), LastYear: g.value(then.n, then.sums[i]), Count: now.n}
-			done[g] = true
 		}
 	}
 	out := make([]Figure, 0, len(ms))
@@ -398,6 +415,23 @@ func (c *Catalog) figures(ctx context.Context, q db.Querier, scope auth.Scope, p
 		out = append(out, byName[m.Name])
 	}
 	return out, nil
+}
+
+// inParallel runs f(ctx, 0) to f(ctx, n-1): a few at a time when q is the
+// connection pool, each query on a connection of its own (a page's figures
+// are independent reads, and their sum is the page's wait), one after the
+// other in a transaction, which has one connection. The first error
+// cancels the rest and is returned.
+func inParallel(ctx context.Context, q db.Querier, n int, f func(ctx context.Context, i int) error) error {
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(1)
+	if _, pool := q.(*db.DB); pool {
+		g.SetLimit(min(runtime.NumCPU(), 4))
+	}
+	for i := range n {
+		g.Go(func() error { return f(ctx, i) })
+	}
+	return g.Wait()
 }
 
 // twin reports whether o sums a value over exactly m's records: its SQL is
