@@ -15,6 +15,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"flag"
@@ -49,6 +50,7 @@ func main() {
 	rounds := flag.Int("rounds", 7, "measured rounds (the median is reported)")
 	fresh := flag.Bool("fresh", false, "drop a kept dataset and generate it again")
 	drop := flag.Bool("drop", false, "drop the dataset at the end")
+	flag.BoolVar(&each, "each", false, "also time each dashboard figure (this year to date and last year) and the trend charts, per reader")
 	flag.BoolVar(&withIndexes, "index", false, "measure with the proposed indexes (created if missing); without: dropped if there")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -60,6 +62,9 @@ func main() {
 }
 
 const password = "Bench-Report-2026!"
+
+// each asks for the time of every figure beside the pages.
+var each bool
 
 // withIndexes says whether the proposed indexes are in place.
 var withIndexes bool
@@ -218,6 +223,7 @@ func run(ctx context.Context, scale, dbURL, data string, rounds int, fresh, drop
 		met          string
 	}
 	var rows []row
+	var eachRows []string
 	for _, r := range readers {
 		c, err := login(ts.URL, r.user)
 		if err != nil {
@@ -269,6 +275,11 @@ func run(ctx context.Context, scale, dbURL, data string, rounds int, fresh, drop
 			target, met = "< 2 s", yes(k < 2*time.Second)
 		}
 		rows = append(rows, row{"half-year summary DOCX (GET /reports/summary.docx), " + r.name, k, b, target, met})
+		if each {
+			if err := timeEach(ctx, a, u.Scope(), ytd, rounds, &eachRows, r.name); err != nil {
+				return err
+			}
+		}
 	}
 	loadAfter := loadavg()
 
@@ -295,6 +306,10 @@ func run(ctx context.Context, scale, dbURL, data string, rounds int, fresh, drop
 	out.WriteString("| figure | kejiju (ms) | bare SQL aggregates (ms) | ratio | target | met? |\n|---|---|---|---|---|---|\n")
 	for _, r := range rows {
 		fmt.Fprintf(&out, "| %s | %.1f | %.1f | %.2f | %s | %s |\n", r.figure, ms(r.kejiju), ms(r.bare), float64(r.kejiju)/float64(max(r.bare, 1)), r.target, r.met)
+	}
+	if len(eachRows) > 0 {
+		out.WriteString("\nTime by figure (`-each`; median of the rounds, the period and the same period last year):\n\n| reader | figure | ms |\n|---|---|---|\n")
+		out.WriteString(strings.Join(eachRows, ""))
 	}
 	fmt.Print(out.String())
 	a.Close()
@@ -484,4 +499,41 @@ func loadavg() string {
 		return "?"
 	}
 	return strings.Join(f[:3], " ")
+}
+
+// timeEach times every figure of the catalog in p and the year before
+// within scope, and the trend charts, as table rows, slowest first.
+func timeEach(ctx context.Context, a *app.App, scope auth.Scope, p report.Period, rounds int, out *[]string, reader string) error {
+	type timed struct {
+		name string
+		d    time.Duration
+	}
+	var ts []timed
+	for _, m := range a.Figures.Measures() {
+		var ds []time.Duration
+		for range rounds {
+			t := time.Now()
+			for _, per := range []report.Period{p, p.LastYear()} {
+				if _, _, err := m.Figure(ctx, a.DB, scope, per); err != nil {
+					return err
+				}
+			}
+			ds = append(ds, time.Since(t))
+		}
+		ts = append(ts, timed{m.Name, median(ds)})
+	}
+	var ds []time.Duration
+	for range rounds {
+		t := time.Now()
+		if _, err := a.Figures.Charts(ctx, a.DB, scope, p, nil, i18n.Default().Printer("zh-CN")); err != nil {
+			return err
+		}
+		ds = append(ds, time.Since(t))
+	}
+	ts = append(ts, timed{"charts (visits and needs by month, this year and last)", median(ds)})
+	slices.SortFunc(ts, func(x, y timed) int { return cmp.Compare(y.d, x.d) })
+	for _, t := range ts {
+		*out = append(*out, fmt.Sprintf("| %s | %s | %.1f |\n", reader, t.name, ms(t.d)))
+	}
+	return nil
 }

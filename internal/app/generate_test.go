@@ -10,6 +10,7 @@ import (
 
 	"kejiju/internal/app"
 	"kejiju/internal/audit"
+	"kejiju/internal/auth"
 	"kejiju/internal/calendar"
 	"kejiju/internal/db"
 	"kejiju/internal/db/dbtest"
@@ -158,6 +159,57 @@ func TestGenerateScale(t *testing.T) {
 		nc, _, _ := m.Figure(ctx, d, viewer.Scope(), report.YearToDate(today))
 		if nd == 0 || nc <= nd {
 			t.Errorf("invention applications: district %d, city %d", nd, nc)
+		}
+		// The patent figures read whole months from the rollups: any cut of
+		// a period into days and months gives the records' count, for the
+		// dashboard and for the returns' lines by district.
+		tree, err := a.Regions.Tree(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cities := tree.Children("341200")
+		for _, name := range []string{"patents.invention_applied", "patents.invention_granted"} {
+			m, _ := catalog.Get(name)
+			if m.Rollup == nil {
+				t.Fatalf("%s reads no rollup", name)
+			}
+			for _, span := range [][2]string{{"2026-01-01", "2026-08-20"}, {"2025-03-15", "2026-02-10"}, {"2025-12-31", "2026-01-01"},
+				{"2026-02-01", "2026-02-28"}, {"2024-02-29", "2026-07-31"}, {"2026-05-07", "2026-05-07"}} {
+				p := report.Period{From: calendar.MustParse(span[0]), To: calendar.MustParse(span[1])}
+				for _, u := range []*auth.User{director, viewer} {
+					n, _, err := m.Figure(ctx, d, u.Scope(), p)
+					if err != nil {
+						t.Fatal(err)
+					}
+					rs, err := m.Records(ctx, d, u.Scope(), p)
+					if err != nil {
+						t.Fatal(err)
+					}
+					prefix := u.RegionCode[:6]
+					if u == viewer {
+						prefix = "3412"
+					}
+					if want, _ := res.Tally.Count(name, prefix, p.From, p.To); n != len(rs) || int64(n) != want {
+						t.Errorf("%s %v for %s: figure %d, %d records, generated %d", name, span, u.Username, n, len(rs), want)
+					}
+				}
+				counts, rest, all, err := report.SplitCounts(ctx, d, m, p, "341200", cities)
+				if err != nil {
+					t.Fatal(err)
+				}
+				recs, restRecs, allRecs, err := report.Split(ctx, d, m, p, "341200", cities)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if all.Count != len(allRecs) || rest.Count != len(restRecs) {
+					t.Errorf("%s %v by district: %d and %d counted, %d and %d records", name, span, all.Count, rest.Count, len(allRecs), len(restRecs))
+				}
+				for i := range cities {
+					if counts[i].Value != int64(len(recs[i])) {
+						t.Errorf("%s %v in %s: %d counted, %d records", name, span, cities[i].Code, counts[i].Value, len(recs[i]))
+					}
+				}
+			}
 		}
 
 		// Identifiers.

@@ -68,10 +68,12 @@ func Measures() []report.Measure {
 				WHERE c.state IN ('approved', 'paid') AND c.decided_at >= $1 AND c.decided_at < $2 AND %s ORDER BY c.decided_at, c.id`},
 		{Name: "patents.invention_applied", Unit: report.Items, Region: "p.region_code", Bounds: report.Dates, Href: "/patents/%d",
 			SQL: `SELECT p.id, p.app_no || ' ' || p.title, p.id, 0, p.application_date FROM patents p
-				WHERE p.type = 'invention' AND p.application_date >= $1 AND p.application_date <= $2 AND %s ORDER BY p.application_date, p.id`},
+				WHERE p.type = 'invention' AND p.application_date >= $1 AND p.application_date <= $2 AND %s ORDER BY p.application_date, p.id`,
+			Rollup: patentRollup("applied")},
 		{Name: "patents.invention_granted", Unit: report.Items, Region: "p.region_code", Bounds: report.Dates, Href: "/patents/%d",
 			SQL: `SELECT p.id, p.app_no || ' ' || p.title, p.id, 0, p.grant_date FROM patents p
-				WHERE p.type = 'invention' AND p.grant_date >= $1 AND p.grant_date <= $2 AND %s ORDER BY p.grant_date, p.id`},
+				WHERE p.type = 'invention' AND p.grant_date >= $1 AND p.grant_date <= $2 AND %s ORDER BY p.grant_date, p.id`,
+			Rollup: patentRollup("granted")},
 		loans,
 		summing(loans, "patents.loan_amount", report.Yuan, "l.amount"),
 		trainings,
@@ -85,6 +87,15 @@ func Measures() []report.Measure {
 		summing(poverty, "poverty.funds", report.Yuan, "p.funds"),
 		summing(poverty, "poverty.people", report.People, "p.people"),
 	}
+}
+
+// patentRollup counts invention patents by the month of their application
+// or grant date (measure "applied" or "granted") from the patent rollups,
+// which the patent package keeps exact: the rows of all enterprises (-1).
+func patentRollup(measure string) *report.Rollup {
+	return &report.Rollup{Region: "c.region_code",
+		SQL: `SELECT c.region_code, c.n FROM patent_counts c
+			WHERE c.measure = '` + measure + `' AND c.enterprise_id = -1 AND c.month >= $1 AND c.month <= $2 AND c.type = 'invention' AND %s`}
 }
 
 // summing is m summing the records' value column instead of counting them:

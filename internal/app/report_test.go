@@ -91,6 +91,10 @@ func TestDashboardFigures(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		// Written around the registry, so recounted as any bulk loader must.
+		if err := d.InTx(ctx, func(tx *db.Tx) error { return w.a.Patents.RebuildRollups(ctx, tx) }); err != nil {
+			t.Fatal(err)
+		}
 
 		a := w.a
 		catalog := mustCatalog(t)

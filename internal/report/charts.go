@@ -37,20 +37,28 @@ func (c *Catalog) Charts(ctx context.Context, q db.Querier, scope auth.Scope, p 
 	for i := range months {
 		months[i] = pr.T("report.month", i+1)
 	}
+	var trends []*Measure
 	for _, name := range []string{"visits", "needs.collected"} {
-		m := c.byName[name]
-		if m == nil {
-			continue
+		if m := c.byName[name]; m != nil {
+			trends = append(trends, m)
 		}
+	}
+	years := []Period{year, year.LastYear()}
+	vals := make([][]float64, len(trends)*len(years))
+	err := inParallel(ctx, q, len(vals), func(ctx context.Context, i int) error {
+		var err error
+		vals[i], err = trends[i/len(years)].byMonth(ctx, q, scope, years[i%len(years)])
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i, m := range trends {
 		var series []chart.Series
-		for k, per := range []Period{year, year.LastYear()} {
-			vals, err := m.byMonth(ctx, q, scope, per)
-			if err != nil {
-				return nil, err
-			}
-			series = append(series, chart.Series{Name: pr.T("report.chart.year", per.From.Year), Values: vals, Dashed: k == 1})
+		for k, per := range years {
+			series = append(series, chart.Series{Name: pr.T("report.chart.year", per.From.Year), Values: vals[i*len(years)+k], Dashed: k == 1})
 		}
-		out = append(out, svg(chart.Trend{Title: pr.T("report.measure." + name), Unit: pr.T("report.unit." + string(m.Unit)), Periods: months, Series: series}.SVG()))
+		out = append(out, svg(chart.Trend{Title: pr.T("report.measure." + m.Name), Unit: pr.T("report.unit." + string(m.Unit)), Periods: months, Series: series}.SVG()))
 	}
 	return out, nil
 }

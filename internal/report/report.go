@@ -7,8 +7,11 @@ package report
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strings"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"kejiju/internal/auth"
 	"kejiju/internal/calendar"
@@ -106,7 +109,58 @@ type Measure struct {
 	// literal 0) replaced by Sums. The catalog then computes both figures
 	// in one query.
 	Of, Sums string
+	// Rollup, when set, counts the measure's records of whole calendar
+	// months from a rollup table instead of counting the records (a count
+	// measure only).
+	Rollup *Rollup
 }
+
+// Rollup is a table that counts a measure's records by calendar month,
+// kept exact by every write that moves a record, in the same transaction
+// (and checked against the records by its area's verify command). A
+// figure then reads the whole months of its period from the table and
+// counts the records of the days outside them, so it is still the number
+// of records its provenance lists, without reading every one of them.
+type Rollup struct {
+	// SQL selects region code and count rows of the months $1 to $2
+	// (year*100+month, both included), with %s for the scope condition on
+	// Region; their counts add up to the records' count.
+	SQL    string
+	Region string
+}
+
+// query is the rollup's rows of the months first to last within scope.
+func (r *Rollup) query(scope auth.Scope, first, last int) (string, []any) {
+	args := []any{first, last}
+	cond := scope.Where(auth.Columns{Region: r.Region}, &args)
+	return fmt.Sprintf(r.SQL, cond), args
+}
+
+// monthCut divides p into its whole calendar months, first to last
+// (year*100+month; none when first > last), and the days outside them:
+// at most a piece before the first whole month and one after the last.
+func (p Period) monthCut() (first, last int, days []Period) {
+	start, end := p.From, p.To
+	if start.Day != 1 {
+		start = calendar.Date{Year: start.Year, Month: start.Month, Day: 1}.AddDays(40)
+		start.Day = 1
+	}
+	if end.AddDays(1).Day != 1 {
+		end = calendar.Date{Year: end.Year, Month: end.Month, Day: 1}.AddDays(-1)
+	}
+	if end.Before(start) {
+		return 1, 0, []Period{p}
+	}
+	if p.From.Before(start) {
+		days = append(days, Period{From: p.From, To: start.AddDays(-1)})
+	}
+	if end.Before(p.To) {
+		days = append(days, Period{From: end.AddDays(1), To: p.To})
+	}
+	return yearMonth(start), yearMonth(end), days
+}
+
+func yearMonth(d calendar.Date) int { return d.Year*100 + int(d.Month) }
 
 // Dates bounds a TEXT date column: From and To as YYYY-MM-DD, both included
 // (the SQL compares with >= $1 AND <= $2).
@@ -144,8 +198,34 @@ func unordered(sql string) string {
 
 // Figure computes m's figure in p within scope in the database: the number
 // of records it counts and the sum of their values, one row of an
-// aggregate over the same query as Records.
+// aggregate over the same query as Records — or, for a measure with a
+// monthly rollup, the rollup's counts of p's whole months and the records
+// of its other days.
 func (m *Measure) Figure(ctx context.Context, q db.Querier, scope auth.Scope, p Period) (n int, sum int64, err error) {
+	if m.Rollup == nil {
+		return m.figure(ctx, q, scope, p)
+	}
+	first, last, days := p.monthCut()
+	for _, d := range days {
+		dn, dsum, err := m.figure(ctx, q, scope, d)
+		if err != nil {
+			return 0, 0, err
+		}
+		n, sum = n+dn, sum+dsum
+	}
+	if first <= last {
+		sql, args := m.Rollup.query(scope, first, last)
+		var rn int
+		if err := q.QueryRowContext(ctx, "WITH r (region, n) AS ("+sql+") SELECT CAST(coalesce(sum(n), 0) AS BIGINT) FROM r", args...).Scan(&rn); err != nil {
+			return 0, 0, db.Normalize(fmt.Errorf("report: %s by month: %w", m.Name, err))
+		}
+		n += rn
+	}
+	return n, sum, nil
+}
+
+// figure is m's figure over its records.
+func (m *Measure) figure(ctx context.Context, q db.Querier, scope auth.Scope, p Period) (n int, sum int64, err error) {
 	sql, args := m.aggregate(scope, p, "SELECT count(*), CAST(coalesce(sum(v), 0) AS BIGINT) FROM t")
 	if err := q.QueryRowContext(ctx, sql, args...).Scan(&n, &sum); err != nil {
 		return 0, 0, db.Normalize(fmt.Errorf("report: %s: %w", m.Name, err))
@@ -258,6 +338,9 @@ func NewCatalog(ms ...Measure) (*Catalog, error) {
 		if m.Name == "" || c.byName[m.Name] != nil || m.Unit == "" || m.Bounds == nil || m.Region == "" || m.Href == "" {
 			return nil, fmt.Errorf("report: measure %q is incomplete or repeated", m.Name)
 		}
+		if m.Rollup != nil && (m.Unit.Summed() || m.Of != "" || m.Rollup.Region == "" || strings.Count(m.Rollup.SQL, "%s") != 1) {
+			return nil, fmt.Errorf("report: measure %q: a monthly rollup counts records, with one %%s for the scope", m.Name)
+		}
 		c.byName[m.Name] = m
 		c.list = append(c.list, m)
 	}
@@ -283,9 +366,10 @@ func (c *Catalog) Figures(ctx context.Context, q db.Querier, scope auth.Scope, p
 // figures computes the measures ms for p and the same period last year, in
 // the order of ms. A measure and the measures that sum over its records
 // (Of) are computed by one query per period: count(*) and each sum over
-// the records of the counted measure's query.
+// the records of the counted measure's query. The queries run a few at a
+// time (inParallel).
 func (c *Catalog) figures(ctx context.Context, q db.Querier, scope auth.Scope, p Period, ms []*Measure) ([]Figure, error) {
-	byName := make(map[string]Figure, len(ms))
+	var groups [][]*Measure
 	done := map[*Measure]bool{}
 	for _, m := range ms {
 		if done[m] {
@@ -300,17 +384,30 @@ func (c *Catalog) figures(ctx context.Context, q db.Querier, scope auth.Scope, p
 				group = append(group, o)
 			}
 		}
-		now, err := group[0].figures(ctx, q, scope, p, group[1:])
-		if err != nil {
-			return nil, err
+		for _, g := range group {
+			done[g] = true
 		}
-		then, err := group[0].figures(ctx, q, scope, p.LastYear(), group[1:])
-		if err != nil {
-			return nil, err
+		groups = append(groups, group)
+	}
+	// Each group twice: this period (2i) and last year (2i+1).
+	results := make([]counted, 2*len(groups))
+	err := inParallel(ctx, q, len(results), func(ctx context.Context, i int) error {
+		group, per := groups[i/2], p
+		if i%2 == 1 {
+			per = p.LastYear()
 		}
+		var err error
+		results[i], err = group[0].figures(ctx, q, scope, per, group[1:])
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	byName := make(map[string]Figure, len(ms))
+	for k, group := range groups {
+		now, then := results[2*k], results[2*k+1]
 		for i, g := range group {
 			byName[g.Name] = Figure{Name: g.Name, Unit: g.Unit, Value: g.value(now.n, now.sums[i]), LastYear: g.value(then.n, then.sums[i]), Count: now.n}
-			done[g] = true
 		}
 	}
 	out := make([]Figure, 0, len(ms))
@@ -318,6 +415,23 @@ func (c *Catalog) figures(ctx context.Context, q db.Querier, scope auth.Scope, p
 		out = append(out, byName[m.Name])
 	}
 	return out, nil
+}
+
+// inParallel runs f(ctx, 0) to f(ctx, n-1): a few at a time when q is the
+// connection pool, each query on a connection of its own (a page's figures
+// are independent reads, and their sum is the page's wait), one after the
+// other in a transaction, which has one connection. The first error
+// cancels the rest and is returned.
+func inParallel(ctx context.Context, q db.Querier, n int, f func(ctx context.Context, i int) error) error {
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(1)
+	if _, pool := q.(*db.DB); pool {
+		g.SetLimit(min(runtime.NumCPU(), 4))
+	}
+	for i := range n {
+		g.Go(func() error { return f(ctx, i) })
+	}
+	return g.Wait()
 }
 
 // twin reports whether o sums a value over exactly m's records: its SQL is

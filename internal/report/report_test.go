@@ -62,6 +62,15 @@ func TestCatalogRefusesBadMeasures(t *testing.T) {
 	if _, err := NewCatalog(noRegion); err == nil {
 		t.Error("a measure without a scope column accepted")
 	}
+	rolled := good
+	rolled.Rollup = &Rollup{SQL: "SELECT r.region_code, r.n FROM visit_counts r WHERE %s", Region: "r.region_code"}
+	if _, err := NewCatalog(rolled); err != nil {
+		t.Errorf("a counted measure with a monthly rollup refused: %v", err)
+	}
+	rolled.Unit = People
+	if _, err := NewCatalog(rolled); err == nil {
+		t.Error("a summed measure with a monthly rollup (of counts) accepted")
+	}
 	c, _ := NewCatalog(good)
 	if _, err := c.Get("nope"); err == nil {
 		t.Error("an unknown figure found")
@@ -97,5 +106,36 @@ func TestTwin(t *testing.T) {
 	named.Of = "visits"
 	if base.twin(&named) {
 		t.Error("a sum of another measure taken for a twin")
+	}
+}
+
+func TestMonthCut(t *testing.T) {
+	for _, c := range []struct {
+		from, to    string
+		first, last int
+		days        []string // from–to of the pieces outside the whole months
+	}{
+		{"2026-01-01", "2026-11-29", 202601, 202610, []string{"2026-11-01–2026-11-29"}},
+		{"2026-01-01", "2026-06-30", 202601, 202606, nil},
+		{"2026-01-15", "2026-03-31", 202602, 202603, []string{"2026-01-15–2026-01-31"}},
+		{"2025-12-02", "2026-02-27", 202601, 202601, []string{"2025-12-02–2025-12-31", "2026-02-01–2026-02-27"}},
+		{"2024-02-01", "2024-02-29", 202402, 202402, nil},
+		{"2026-03-02", "2026-03-30", 1, 0, []string{"2026-03-02–2026-03-30"}},
+		{"2026-03-31", "2026-04-01", 1, 0, []string{"2026-03-31–2026-04-01"}},
+		{"2026-05-07", "2026-05-07", 1, 0, []string{"2026-05-07–2026-05-07"}},
+		{"2026-12-01", "2026-12-31", 202612, 202612, nil},
+	} {
+		p := Period{From: calendar.MustParse(c.from), To: calendar.MustParse(c.to)}
+		first, last, days := p.monthCut()
+		var got []string
+		for _, d := range days {
+			got = append(got, d.From.String()+"–"+d.To.String())
+		}
+		if first != c.first || last != c.last || !slices.Equal(got, c.days) {
+			t.Errorf("%s–%s: months %d–%d, days %v; want %d–%d, %v", c.from, c.to, first, last, got, c.first, c.last, c.days)
+		}
+		if first > last && len(days) != 1 {
+			t.Errorf("%s–%s: no whole month, but %d pieces of days", c.from, c.to, len(days))
+		}
 	}
 }

@@ -498,29 +498,14 @@ func childScopes(children []region.Region) []auth.Scope {
 
 // SplitCounts is Split's figures without the records: the measure's
 // query grouped by region (one row per region code, not per record), each
-// region then put under its child. The figures are those of Split.
+// region then put under its child. The figures are those of Split; a
+// measure with a monthly rollup reads its whole months from the rollup.
 func SplitCounts(ctx context.Context, q db.Querier, m *Measure, p Period, reg string, children []region.Region) (byChild []Cell, rest, all Cell, err error) {
-	inner, args, err := regional(m, p, reg)
+	groups, err := regionCounts(ctx, q, m, p, reg)
 	if err != nil {
 		return nil, rest, all, err
 	}
-	rows, err := q.QueryContext(ctx, `WITH records (region, id, label, link, value, day) AS (`+unordered(inner)+`)
-		SELECT region, COUNT(*), CAST(COALESCE(SUM(value), 0) AS BIGINT) FROM records GROUP BY region`, args...)
-	if err != nil {
-		return nil, rest, all, db.Normalize(fmt.Errorf("report: %s by region: %w", m.Name, err))
-	}
-	type group struct {
-		region       string
-		count, total int64
-	}
-	groups, err := db.Collect(rows, func(sc interface{ Scan(...any) error }) (group, error) {
-		var g group
-		return g, sc.Scan(&g.region, &g.count, &g.total)
-	})
-	if err != nil {
-		return nil, rest, all, err
-	}
-	add := func(c *Cell, g group) {
+	add := func(c *Cell, g regionGroup) {
 		c.Count += int(g.count)
 		if m.Unit.Summed() {
 			c.Value += g.total
@@ -539,6 +524,53 @@ func SplitCounts(ctx context.Context, q db.Querier, m *Measure, p Period, reg st
 		}
 	}
 	return byChild, rest, all, nil
+}
+
+// regionGroup is the count of a measure's records in one region code and
+// the sum of their values.
+type regionGroup struct {
+	region       string
+	count, total int64
+}
+
+// regionCounts counts m's records in p in reg by region code: grouped in
+// the database, the whole months from m's rollup if it has one.
+func regionCounts(ctx context.Context, q db.Querier, m *Measure, p Period, reg string) ([]regionGroup, error) {
+	scope := auth.Scope{Regions: []string{reg}}
+	first, last, days := 1, 0, []Period{p}
+	if m.Rollup != nil {
+		first, last, days = p.monthCut()
+	}
+	var out []regionGroup
+	read := func(sql string, args []any) error {
+		rows, err := q.QueryContext(ctx, sql, args...)
+		if err != nil {
+			return db.Normalize(fmt.Errorf("report: %s by region: %w", m.Name, err))
+		}
+		gs, err := db.Collect(rows, func(sc interface{ Scan(...any) error }) (regionGroup, error) {
+			var g regionGroup
+			return g, sc.Scan(&g.region, &g.count, &g.total)
+		})
+		out = append(out, gs...)
+		return err
+	}
+	for _, d := range days {
+		inner, args, err := regional(m, d, reg)
+		if err != nil {
+			return nil, err
+		}
+		if err := read(`WITH records (region, id, label, link, value, day) AS (`+unordered(inner)+`)
+			SELECT region, COUNT(*), CAST(COALESCE(SUM(value), 0) AS BIGINT) FROM records GROUP BY region`, args); err != nil {
+			return nil, err
+		}
+	}
+	if first <= last {
+		sql, args := m.Rollup.query(scope, first, last)
+		if err := read(`WITH r (region, n) AS (`+sql+`) SELECT region, CAST(SUM(n) AS BIGINT), CAST(0 AS BIGINT) FROM r GROUP BY region`, args); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // Split lists what m counts in p in reg — all — and divides it among
