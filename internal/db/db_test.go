@@ -158,3 +158,40 @@ func TestConcurrentReadModifyWrite(t *testing.T) {
 		}
 	})
 }
+
+// TestWidenCache checks that a widened cache holds for the transaction and
+// that restore gives the connection its own size back (SQLite; nothing to
+// see on PostgreSQL, whose cache is the server's).
+func TestWidenCache(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		if d.Dialect.Engine != db.SQLite {
+			t.Skip("PostgreSQL: nothing to widen")
+		}
+		ctx := t.Context()
+		size := func(tx *db.Tx) int {
+			t.Helper()
+			var n int
+			if err := tx.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if err := d.InTx(ctx, func(tx *db.Tx) error {
+			was := size(tx)
+			restore, err := tx.WidenCache(ctx, 48)
+			if err != nil {
+				return err
+			}
+			if got := size(tx); got != -48*1024 {
+				t.Errorf("cache_size %d while widened, want %d", got, -48*1024)
+			}
+			restore()
+			if got := size(tx); got != was {
+				t.Errorf("cache_size %d after restore, want %d as before", got, was)
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

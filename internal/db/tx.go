@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -68,3 +69,28 @@ var ErrNoRows = sql.ErrNoRows
 
 // IsNoRows reports whether err means no row was found.
 func IsNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+// WidenCache gives the rest of a bulk write's transaction a page cache of
+// mib MiB on SQLite (whose default is 2 MiB), so that the index pages a
+// large import changes stay in memory until the commit instead of being
+// spilled to the WAL in the middle of the transaction and read back from
+// it. The pages are allocated only as they are used. restore gives the
+// pooled connection its own cache size back, its pages freed as the
+// commit leaves them clean; defer it inside the transaction. PostgreSQL's
+// buffers are the server's: there it does nothing.
+func (tx *Tx) WidenCache(ctx context.Context, mib int) (restore func(), err error) {
+	if tx.Dialect.Engine != SQLite {
+		return func() {}, nil
+	}
+	var was int
+	if err := tx.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&was); err != nil {
+		return nil, Normalize(err)
+	}
+	if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = `+strconv.Itoa(-mib*1024)); err != nil {
+		return nil, Normalize(err)
+	}
+	return func() {
+		// Also after a cancelled context: the connection goes back to the pool.
+		tx.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = `+strconv.Itoa(was))
+	}, nil
+}

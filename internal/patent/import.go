@@ -558,6 +558,11 @@ func (s *Service) Import(ctx context.Context, u *auth.User, tree *region.Tree, r
 				plans[i].agencyID = agencies[plans[i].p.agency]
 			}
 		}
+		restore, err := tx.WidenCache(ctx, importCacheMiB)
+		if err != nil {
+			return err
+		}
+		defer restore()
 		if err := s.write(ctx, tx, u, plans, source, progress); err != nil {
 			return err
 		}
@@ -575,6 +580,13 @@ func (s *Service) Import(ctx context.Context, u *auth.User, tree *region.Tree, r
 	}
 	return rep, nil
 }
+
+// importCacheMiB is the page cache an import's writes have on SQLite
+// (db.Tx.WidenCache): a file's new patents go into eight indexes at
+// scattered places, and with the default 2 MiB the pages they change are
+// spilled to the WAL before the commit and read back from it: over a
+// quarter of the import's CPU time in its profile (bench/PATENT.md).
+const importCacheMiB = 64
 
 // errRefused rolls an import's transaction back on purpose.
 var errRefused = i18n.E(i18n.Invalid, "patent.import.refused")
@@ -669,12 +681,10 @@ func loadOnFile(ctx context.Context, tx *db.Tx, rows []parsed) (map[string]*onFi
 	for start := 0; start < len(rows); start += batch {
 		part := rows[start:min(start+batch, len(rows))]
 		args := make([]any, 0, len(part))
-		ph := make([]string, 0, len(part))
 		for _, p := range part {
 			args = append(args, p.no)
-			ph = append(ph, "$"+strconv.Itoa(len(args)))
 		}
-		q, err := tx.QueryContext(ctx, `SELECT `+columns+from+` WHERE p.app_no IN (`+strings.Join(ph, ", ")+`)`, args...)
+		q, err := tx.QueryContext(ctx, `SELECT `+columns+from+` WHERE p.app_no IN `+placeholders(1, len(part)), args...)
 		if err != nil {
 			return nil, db.Normalize(err)
 		}
@@ -716,13 +726,14 @@ func insertBatch(tx *db.Tx) int {
 	return 100
 }
 
-// write applies the plans: new patents in multi-row INSERTs, changed ones
-// one UPDATE each, and the history rows.
+// write applies the plans: new patents in multi-row INSERTs (one row each
+// on SQLite), changed ones one UPDATE each, the history rows, and the
+// rollups' changes counted from the records written, in one batch.
 func (s *Service) write(ctx context.Context, tx *db.Tx, u *auth.User, plans []plan, source string, progress func(string, int, int)) error {
 	today := calendar.FromTime(tx.Now, calendar.Shanghai)
-	var fresh []plan
+	var fresh []*plan
 	var hist []histRow
-	moved := deltas{} // the rollups' changes by the updated patents
+	counts := deltas{} // the new patents, and the updated ones by their difference
 	done := 0
 	upd, err := tx.PrepareContext(ctx, `UPDATE patents SET title = $1, applicants = $2, inventors = $3, application_date = $4, grant_date = $5,
 		status = $6, ipc_main = $7, agency_id = $8, enterprise_id = $9, candidate_id = $10, region_code = $11, version = version + 1, updated_at = $12
@@ -731,12 +742,14 @@ func (s *Service) write(ctx context.Context, tx *db.Tx, u *auth.User, plans []pl
 		return db.Normalize(err)
 	}
 	defer upd.Close()
-	for _, pl := range plans {
+	for i := range plans {
+		pl := &plans[i]
 		switch {
 		case pl.old == nil:
 			fresh = append(fresh, pl)
+			counts.add(&pl.rec, +1)
 		case pl.changed:
-			r := pl.rec
+			r := &pl.rec
 			agency := pl.agencyID
 			if agency == 0 {
 				agency = pl.old.AgencyID
@@ -751,10 +764,10 @@ func (s *Service) write(ctx context.Context, tx *db.Tx, u *auth.User, plans []pl
 			if k, _ := res.RowsAffected(); k == 0 {
 				return stale()
 			}
-			moved.add(&pl.old.Patent, -1)
-			moved.add(&r, +1)
+			counts.add(&pl.old.Patent, -1)
+			counts.add(r, +1)
 			if pl.moved {
-				hist = append(hist, histRow{id: r.ID, from: pl.old.Status, to: r.Status, eff: effectiveDate(r, today)})
+				hist = append(hist, histRow{id: r.ID, from: pl.old.Status, to: r.Status, eff: effectiveDate(*r, today)})
 			}
 		}
 		done++
@@ -781,31 +794,29 @@ func (s *Service) write(ctx context.Context, tx *db.Tx, u *auth.User, plans []pl
 		stmts[q] = st
 		return st, nil
 	}
+	// SQLite: no RETURNING, which makes it keep a statement journal for
+	// every row; the rowid comes back without it.
+	returning := ` RETURNING id`
+	if batch == 1 {
+		returning = ""
+	}
+	var insert *sql.Stmt
 	for start := 0; start < len(fresh); start += batch {
 		part := fresh[start:min(start+batch, len(fresh))]
-		args := make([]any, 0, len(part)*15)
-		var vals []string
-		for _, pl := range part {
-			r := pl.rec
-			base := len(args)
-			args = append(args, r.AppNo, r.Type, r.PCT, r.Title, r.Applicants, nullID(r.EnterpriseID), nullID(r.CandidateID), r.RegionCode,
-				r.Inventors, r.ApplicationDate, r.GrantDate, r.Status, r.IPCMain, nullID(pl.agencyID), tx.Now)
-			ph := make([]string, 15)
-			for i := range ph {
-				ph[i] = "$" + strconv.Itoa(base+i+1)
-			}
-			vals = append(vals, "("+strings.Join(ph, ", ")+", "+ph[14]+")")
-		}
-		insert := `INSERT INTO patents (app_no, type, pct, title, applicants, enterprise_id, candidate_id, region_code, inventors,
-			application_date, grant_date, status, ipc_main, agency_id, created_at, updated_at) VALUES ` + strings.Join(vals, ", ")
-		if batch == 1 {
-			// SQLite: no RETURNING, which makes it keep a statement
-			// journal for every row; the rowid comes back without it.
-			st, err := prepared(insert)
-			if err != nil {
+		if insert == nil || len(part) < batch {
+			if insert, err = prepared(`INSERT INTO patents (app_no, type, pct, title, applicants, enterprise_id, candidate_id, region_code, inventors,
+				application_date, grant_date, status, ipc_main, agency_id, created_at, updated_at) VALUES ` + placeholders(len(part), 16) + returning); err != nil {
 				return err
 			}
-			res, err := st.ExecContext(ctx, args...)
+		}
+		args := make([]any, 0, len(part)*16)
+		for _, pl := range part {
+			r := &pl.rec
+			args = append(args, r.AppNo, r.Type, r.PCT, r.Title, r.Applicants, nullID(r.EnterpriseID), nullID(r.CandidateID), r.RegionCode,
+				r.Inventors, r.ApplicationDate, r.GrantDate, r.Status, r.IPCMain, nullID(pl.agencyID), tx.Now, tx.Now)
+		}
+		if returning == "" {
+			res, err := insert.ExecContext(ctx, args...)
 			if err != nil {
 				return db.Normalize(err)
 			}
@@ -817,33 +828,27 @@ func (s *Service) write(ctx context.Context, tx *db.Tx, u *auth.User, plans []pl
 				firstID = id
 			}
 			firstID, lastID = min(firstID, id), max(lastID, id)
-			done++
-			if done%1000 == 0 {
-				progress("write", done, len(plans))
+		} else {
+			rows, err := insert.QueryContext(ctx, args...)
+			if err != nil {
+				return db.Normalize(err)
 			}
-			continue
-		}
-		st, err := prepared(insert + ` RETURNING id`)
-		if err != nil {
-			return err
-		}
-		rows, err := st.QueryContext(ctx, args...)
-		if err != nil {
-			return db.Normalize(err)
-		}
-		if _, err := db.Collect(rows, func(sc interface{ Scan(...any) error }) (struct{}, error) {
-			var id int64
-			err := sc.Scan(&id)
-			if firstID == 0 || id < firstID {
-				firstID = id
+			if _, err := db.Collect(rows, func(sc interface{ Scan(...any) error }) (struct{}, error) {
+				var id int64
+				err := sc.Scan(&id)
+				if firstID == 0 || id < firstID {
+					firstID = id
+				}
+				lastID = max(lastID, id)
+				return struct{}{}, err
+			}); err != nil {
+				return err
 			}
-			lastID = max(lastID, id)
-			return struct{}{}, err
-		}); err != nil {
-			return err
 		}
-		done += len(part)
-		progress("write", min(done, len(plans)), len(plans))
+		before := done
+		if done += len(part); done/1000 > before/1000 {
+			progress("write", done, len(plans))
+		}
 	}
 	// The new patents' first history rows, in one statement: the patents
 	// this transaction inserted are those stamped with its time among the
@@ -858,26 +863,15 @@ func (s *Service) write(ctx context.Context, tx *db.Tx, u *auth.User, plans []pl
 			ORDER BY p.id`, today, source, nullID(u.ID), tx.Now, firstID, lastID); err != nil {
 			return db.Normalize(err)
 		}
-		// Their counts, in one INSERT … SELECT … GROUP BY.
-		if err := addCounts(ctx, tx, `p.id BETWEEN $1 AND $2 AND p.created_at = $3`, firstID, lastID, tx.Now); err != nil {
-			return err
-		}
-	}
-	if err := moved.apply(ctx, tx); err != nil {
-		return err
 	}
 	for start := 0; start < len(hist); start += batch {
 		part := hist[start:min(start+batch, len(hist))]
 		args := make([]any, 0, len(part)*7)
-		var vals []string
 		for _, h := range part {
-			b := len(args)
 			args = append(args, h.id, h.from, h.to, h.eff, source, nullID(u.ID), tx.Now)
-			vals = append(vals, "($"+strconv.Itoa(b+1)+", $"+strconv.Itoa(b+2)+", $"+strconv.Itoa(b+3)+", $"+strconv.Itoa(b+4)+", $"+
-				strconv.Itoa(b+5)+", $"+strconv.Itoa(b+6)+", $"+strconv.Itoa(b+7)+")")
 		}
 		st, err := prepared(`INSERT INTO patent_status_history (patent_id, from_status, to_status, effective, source, changed_by, changed_at)
-			VALUES ` + strings.Join(vals, ", "))
+			VALUES ` + placeholders(len(part), 7))
 		if err != nil {
 			return err
 		}
@@ -885,8 +879,32 @@ func (s *Service) write(ctx context.Context, tx *db.Tx, u *auth.User, plans []pl
 			return db.Normalize(err)
 		}
 	}
+	if err := counts.apply(ctx, tx); err != nil {
+		return err
+	}
 	progress("write", len(plans), len(plans))
 	return nil
+}
+
+// placeholders returns the VALUES lists of rows rows of cols parameters
+// each, numbered from $1: "($1, $2), ($3, $4)" for 2 and 2.
+func placeholders(rows, cols int) string {
+	var b strings.Builder
+	for i := range rows * cols {
+		switch {
+		case i == 0:
+			b.WriteString("(")
+		case i%cols == 0:
+			b.WriteString("), (")
+		default:
+			b.WriteString(", ")
+		}
+		b.WriteString("$" + strconv.Itoa(i+1))
+	}
+	if rows*cols > 0 {
+		b.WriteString(")")
+	}
+	return b.String()
 }
 
 type histRow struct {

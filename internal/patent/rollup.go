@@ -95,18 +95,11 @@ func (d deltas) apply(ctx context.Context, tx *db.Tx) error {
 	for start := 0; start < len(keys); start += batch {
 		part := keys[start:min(start+batch, len(keys))]
 		args := make([]any, 0, len(part)*6)
-		vals := make([]string, 0, len(part))
 		for _, k := range part {
-			b := len(args)
 			args = append(args, k.Measure, k.Month, k.RegionCode, k.Enterprise, k.Type, d[k])
-			ph := make([]string, 6)
-			for i := range ph {
-				ph[i] = "$" + strconv.Itoa(b+i+1)
-			}
-			vals = append(vals, "("+strings.Join(ph, ", ")+")")
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO patent_counts (measure, month, region_code, enterprise_id, type, n) VALUES `+
-			strings.Join(vals, ", ")+upsert, args...); err != nil {
+			placeholders(len(part), 6)+upsert, args...); err != nil {
 			return db.Normalize(err)
 		}
 	}
