@@ -397,6 +397,16 @@ func generate(t *testing.T, e *env, n int) []record {
 	return out
 }
 
+// enter has staff enter the records.
+func enter(t *testing.T, e *env, recs []record) {
+	t.Helper()
+	for _, r := range recs {
+		if _, err := e.s.Create(context.Background(), staff, r.input(e), ""); err != nil {
+			t.Fatalf("%s: %v", r.no, err)
+		}
+	}
+}
+
 func (r record) input(e *env) patent.Input {
 	in := patent.Input{AppNo: r.no, Title: "生成专利" + r.no, RegionCode: r.region, ApplicationDate: calendar.FromTime(r.applied, time.UTC), Status: r.status}
 	if r.ent >= 0 {
@@ -473,11 +483,7 @@ func TestStatistics(t *testing.T) {
 		e := setup(t, d, 4)
 		ctx := context.Background()
 		recs := generate(t, e, 300)
-		for _, r := range recs {
-			if _, err := e.s.Create(ctx, staff, r.input(e), ""); err != nil {
-				t.Fatalf("%s: %v", r.no, err)
-			}
-		}
+		enter(t, e, recs)
 		if err := e.s.SetPopulation(ctx, staff, "341203", 2025, 654_321, "统计年鉴"); err != nil {
 			t.Fatal(err)
 		}
@@ -645,11 +651,7 @@ func TestStatisticsTopEnterprises(t *testing.T) {
 		e := setup(t, d, 12)
 		ctx := context.Background()
 		recs := generate(t, e, 240)
-		for _, r := range recs {
-			if _, err := e.s.Create(ctx, staff, r.input(e), ""); err != nil {
-				t.Fatalf("%s: %v", r.no, err)
-			}
-		}
+		enter(t, e, recs)
 		names := map[string]string{}
 		for _, a := range e.ents {
 			names[strconv.FormatInt(a.ID, 10)] = a.Name
