@@ -3,9 +3,12 @@ package patent_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -394,6 +397,16 @@ func generate(t *testing.T, e *env, n int) []record {
 	return out
 }
 
+// enter has staff enter the records.
+func enter(t *testing.T, e *env, recs []record) {
+	t.Helper()
+	for _, r := range recs {
+		if _, err := e.s.Create(context.Background(), staff, r.input(e), ""); err != nil {
+			t.Fatalf("%s: %v", r.no, err)
+		}
+	}
+}
+
 func (r record) input(e *env) patent.Input {
 	in := patent.Input{AppNo: r.no, Title: "生成专利" + r.no, RegionCode: r.region, ApplicationDate: calendar.FromTime(r.applied, time.UTC), Status: r.status}
 	if r.ent >= 0 {
@@ -470,11 +483,7 @@ func TestStatistics(t *testing.T) {
 		e := setup(t, d, 4)
 		ctx := context.Background()
 		recs := generate(t, e, 300)
-		for _, r := range recs {
-			if _, err := e.s.Create(ctx, staff, r.input(e), ""); err != nil {
-				t.Fatalf("%s: %v", r.no, err)
-			}
-		}
+		enter(t, e, recs)
 		if err := e.s.SetPopulation(ctx, staff, "341203", 2025, 654_321, "统计年鉴"); err != nil {
 			t.Fatal(err)
 		}
@@ -628,6 +637,88 @@ func TestStatistics(t *testing.T) {
 		}
 		if _, err := e.s.Statistics(ctx, staff, patent.StatsQuery{Period: patent.Period{Year: 2025, Kind: patent.Quarter, N: 5}}); field(err) != "period:patent.stats.bad_period" {
 			t.Errorf("a fifth quarter: %v", err)
+		}
+	})
+}
+
+// TestStatisticsTopEnterprises checks the enterprise lines of several
+// periods against the records, cut to the top N: applications and grants
+// together, most first, ties in the order of their keys as text ("10"
+// before "9", and "0" — no enterprise — among them), each line with its
+// counts by type and its enterprise's name.
+func TestStatisticsTopEnterprises(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := setup(t, d, 12)
+		ctx := context.Background()
+		recs := generate(t, e, 240)
+		enter(t, e, recs)
+		names := map[string]string{}
+		for _, a := range e.ents {
+			names[strconv.FormatInt(a.ID, 10)] = a.Name
+		}
+		line := func(key, name string, apps, grants map[string]int) string {
+			return fmt.Sprintf("%s %s 申请%d/%d/%d 授权%d/%d/%d", key, name, apps[patent.Invention], apps[patent.Utility], apps[patent.Design],
+				grants[patent.Invention], grants[patent.Utility], grants[patent.Design])
+		}
+		ties, acrossLengths := 0, 0
+		for _, tc := range []struct {
+			p           patent.Period
+			first, last int
+		}{
+			{patent.Period{Year: 2025, Kind: patent.Year}, 1, 12},
+			{patent.Period{Year: 2025, Kind: patent.Quarter, N: 3}, 7, 9},
+			{patent.Period{Year: 2026, Kind: patent.ToMonth, N: 5}, 1, 5},
+			{patent.Period{Year: 2024, Kind: patent.Month, N: 2}, 2, 2},
+		} {
+			x := expect(recs, e, tc.p.Year, tc.first, tc.last, "")
+			apps, grants, total := map[string]map[string]int{}, map[string]map[string]int{}, map[string]int{}
+			for _, c := range []struct {
+				counts map[string]int
+				into   map[string]map[string]int
+			}{{x.entApps, apps}, {x.entGr, grants}} {
+				for k, n := range c.counts {
+					key, typ, _ := strings.Cut(k, "/")
+					if c.into[key] == nil {
+						c.into[key] = map[string]int{}
+					}
+					c.into[key][typ] += n
+					total[key] += n
+				}
+			}
+			keys := slices.Sorted(maps.Keys(total))
+			slices.SortStableFunc(keys, func(a, b string) int { return total[b] - total[a] })
+			for i := 1; i < len(keys); i++ {
+				if total[keys[i]] == total[keys[i-1]] {
+					ties++
+					if len(keys[i]) != len(keys[i-1]) {
+						acrossLengths++
+					}
+				}
+			}
+			for _, top := range []int{1, 3, 7, 0, 100} {
+				st, err := e.s.Statistics(ctx, staff, patent.StatsQuery{Period: tc.p, TopEnterprises: top})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got, want []string
+				for _, l := range st.ByEnterprise {
+					got = append(got, line(l.Key, l.Name, l.Applications, l.Grants))
+				}
+				n := top
+				if n == 0 {
+					n = 20 // the default
+				}
+				for _, k := range keys[:min(n, len(keys))] {
+					want = append(want, line(k, names[k], apps[k], grants[k]))
+				}
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("%s, top %d (-want +got):\n%s", tc.p.Label(), top, diff)
+				}
+			}
+		}
+		// The records tie, also between keys of one and two digits.
+		if ties == 0 || acrossLengths == 0 {
+			t.Fatalf("the generated records make %d ties, %d between keys of different lengths", ties, acrossLengths)
 		}
 	})
 }

@@ -159,6 +159,10 @@ func (s *Scratch) Open(ctx context.Context) (*db.DB, error) { return db.Open(ctx
 // Drop removes the database and the folder; close what was opened first.
 func (s *Scratch) Drop() { s.once.Do(s.drop) }
 
+// Keep leaves the database and the folder in place: Drop, Fatal and Ctrl-C
+// no longer remove them.
+func (s *Scratch) Keep() { s.once.Do(func() {}) }
+
 // Machine is the line every result carries: when, the CPUs, memory, Go
 // and the load average at that moment.
 func Machine() string {
