@@ -286,7 +286,7 @@ func run(ctx context.Context, scale, dbURL, data string, rounds int, fresh, drop
 	var out strings.Builder
 	fmt.Fprintf(&out, "### %s, %s scale\n\n", engine, scale)
 	fmt.Fprintf(&out, "%s · %d cores · %s · command `go run ./bench/report -scale %s%s%s` · median of %d rounds · load average before %s, after %s\n\n",
-		time.Now().UTC().Format("2006-01-02 15:04 UTC"), runtime.NumCPU(), runtime.Version(), scale, dbFlag(dbURL), map[bool]string{true: " -index"}[withIndexes], rounds, loadBefore, loadAfter)
+		time.Now().UTC().Format("2006-01-02 15:04 UTC"), runtime.NumCPU(), runtime.Version(), scale, dbFlag(dbURL), map[bool]string{true: " -index"}[withIndexes]+map[bool]string{true: " -each"}[each], rounds, loadBefore, loadAfter)
 	if genTime > 0 {
 		fmt.Fprintf(&out, "Dataset generated in this run: %s.\n\n", genTime.Round(time.Second))
 	} else {
