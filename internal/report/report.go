@@ -205,24 +205,63 @@ func (m *Measure) Figure(ctx context.Context, q db.Querier, scope auth.Scope, p 
 	if m.Rollup == nil {
 		return m.figure(ctx, q, scope, p)
 	}
-	first, last, days := p.monthCut()
-	for _, d := range days {
-		dn, dsum, err := m.figure(ctx, q, scope, d)
-		if err != nil {
+	for _, pt := range p.parts() {
+		var pn int
+		var psum int64
+		if pt.days.From.IsZero() {
+			sql, args := m.Rollup.query(scope, pt.first, pt.last)
+			if err := q.QueryRowContext(ctx, "WITH r (region, n) AS ("+sql+") SELECT CAST(coalesce(sum(n), 0) AS BIGINT) FROM r", args...).Scan(&pn); err != nil {
+				return 0, 0, db.Normalize(fmt.Errorf("report: %s by month: %w", m.Name, err))
+			}
+		} else if pn, psum, err = m.figure(ctx, q, scope, pt.days); err != nil {
 			return 0, 0, err
 		}
-		n, sum = n+dn, sum+dsum
-	}
-	if first <= last {
-		sql, args := m.Rollup.query(scope, first, last)
-		var rn int
-		if err := q.QueryRowContext(ctx, "WITH r (region, n) AS ("+sql+") SELECT CAST(coalesce(sum(n), 0) AS BIGINT) FROM r", args...).Scan(&rn); err != nil {
-			return 0, 0, db.Normalize(fmt.Errorf("report: %s by month: %w", m.Name, err))
-		}
-		n += rn
+		n, sum = n+pt.sign*pn, sum+int64(pt.sign)*psum
 	}
 	return n, sum, nil
 }
+
+// part is a piece of a period as a rollup reads it: whole months first to
+// last (days zero) from the rollup, or days of records; added (sign +1)
+// or taken away (-1).
+type part struct {
+	first, last int
+	days        Period
+	sign        int
+}
+
+// parts cuts p for a rollup: its whole months, and the days outside them —
+// where those days are most of a month, that month from the rollup less
+// its other days, which are fewer records to read (1–29 November: the
+// month less the 30th).
+func (p Period) parts() []part {
+	first, last, days := p.monthCut()
+	var out []part
+	if first <= last {
+		out = append(out, part{first: first, last: last, sign: 1})
+	}
+	for _, d := range days {
+		month := Period{From: calendar.Date{Year: d.From.Year, Month: d.From.Month, Day: 1}}
+		month.To = month.From.AddDays(40)
+		month.To = calendar.Date{Year: month.To.Year, Month: month.To.Month, Day: 1}.AddDays(-1)
+		if d.To.After(month.To) || 2*d.length() <= month.length() {
+			out = append(out, part{days: d, sign: 1})
+			continue
+		}
+		ym := yearMonth(month.From)
+		out = append(out, part{first: ym, last: ym, sign: 1})
+		if month.From.Before(d.From) {
+			out = append(out, part{days: Period{From: month.From, To: d.From.AddDays(-1)}, sign: -1})
+		}
+		if d.To.Before(month.To) {
+			out = append(out, part{days: Period{From: d.To.AddDays(1), To: month.To}, sign: -1})
+		}
+	}
+	return out
+}
+
+// length is the number of days of p.
+func (p Period) length() int { return int(p.End().Sub(p.Start()) / (24 * time.Hour)) }
 
 // figure is m's figure over its records.
 func (m *Measure) figure(ctx context.Context, q db.Querier, scope auth.Scope, p Period) (n int, sum int64, err error) {

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -136,6 +137,43 @@ func TestMonthCut(t *testing.T) {
 		}
 		if first > last && len(days) != 1 {
 			t.Errorf("%s–%s: no whole month, but %d pieces of days", c.from, c.to, len(days))
+		}
+	}
+}
+
+func TestParts(t *testing.T) {
+	show := func(pts []part) []string {
+		var out []string
+		for _, pt := range pts {
+			sign := "+"
+			if pt.sign < 0 {
+				sign = "-"
+			}
+			if pt.days.From.IsZero() {
+				out = append(out, fmt.Sprintf("%s%d–%d", sign, pt.first, pt.last))
+			} else {
+				out = append(out, sign+pt.days.From.String()+"–"+pt.days.To.String())
+			}
+		}
+		return out
+	}
+	for _, c := range []struct {
+		from, to string
+		want     []string
+	}{
+		// Most of November: the month less its last day.
+		{"2026-01-01", "2026-11-29", []string{"+202601–202610", "+202611–202611", "-2026-11-30–2026-11-30"}},
+		// A few days of a month are read as records.
+		{"2026-01-01", "2026-03-05", []string{"+202601–202602", "+2026-03-01–2026-03-05"}},
+		{"2025-12-02", "2026-02-27", []string{"+202601–202601", "+202512–202512", "-2025-12-01–2025-12-01", "+202602–202602", "-2026-02-28–2026-02-28"}},
+		{"2026-05-07", "2026-05-07", []string{"+2026-05-07–2026-05-07"}},
+		{"2026-05-02", "2026-05-30", []string{"+202605–202605", "-2026-05-01–2026-05-01", "-2026-05-31–2026-05-31"}},
+		{"2026-03-31", "2026-04-01", []string{"+2026-03-31–2026-04-01"}},
+		{"2026-01-01", "2026-06-30", []string{"+202601–202606"}},
+	} {
+		p := Period{From: calendar.MustParse(c.from), To: calendar.MustParse(c.to)}
+		if got := show(p.parts()); !slices.Equal(got, c.want) {
+			t.Errorf("%s–%s: %v, want %v", c.from, c.to, got, c.want)
 		}
 	}
 }

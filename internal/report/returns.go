@@ -537,36 +537,39 @@ type regionGroup struct {
 // the database, the whole months from m's rollup if it has one.
 func regionCounts(ctx context.Context, q db.Querier, m *Measure, p Period, reg string) ([]regionGroup, error) {
 	scope := auth.Scope{Regions: []string{reg}}
-	first, last, days := 1, 0, []Period{p}
+	parts := []part{{days: p, sign: 1}}
 	if m.Rollup != nil {
-		first, last, days = p.monthCut()
+		parts = p.parts()
 	}
 	var out []regionGroup
-	read := func(sql string, args []any) error {
+	read := func(sql string, args []any, sign int64) error {
 		rows, err := q.QueryContext(ctx, sql, args...)
 		if err != nil {
 			return db.Normalize(fmt.Errorf("report: %s by region: %w", m.Name, err))
 		}
 		gs, err := db.Collect(rows, func(sc interface{ Scan(...any) error }) (regionGroup, error) {
 			var g regionGroup
-			return g, sc.Scan(&g.region, &g.count, &g.total)
+			err := sc.Scan(&g.region, &g.count, &g.total)
+			g.count, g.total = sign*g.count, sign*g.total
+			return g, err
 		})
 		out = append(out, gs...)
 		return err
 	}
-	for _, d := range days {
-		inner, args, err := regional(m, d, reg)
+	for _, pt := range parts {
+		if pt.days.From.IsZero() {
+			sql, args := m.Rollup.query(scope, pt.first, pt.last)
+			if err := read(`WITH r (region, n) AS (`+sql+`) SELECT region, CAST(SUM(n) AS BIGINT), CAST(0 AS BIGINT) FROM r GROUP BY region`, args, int64(pt.sign)); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		inner, args, err := regional(m, pt.days, reg)
 		if err != nil {
 			return nil, err
 		}
 		if err := read(`WITH records (region, id, label, link, value, day) AS (`+unordered(inner)+`)
-			SELECT region, COUNT(*), CAST(COALESCE(SUM(value), 0) AS BIGINT) FROM records GROUP BY region`, args); err != nil {
-			return nil, err
-		}
-	}
-	if first <= last {
-		sql, args := m.Rollup.query(scope, first, last)
-		if err := read(`WITH r (region, n) AS (`+sql+`) SELECT region, CAST(SUM(n) AS BIGINT), CAST(0 AS BIGINT) FROM r GROUP BY region`, args); err != nil {
+			SELECT region, COUNT(*), CAST(COALESCE(SUM(value), 0) AS BIGINT) FROM records GROUP BY region`, args, int64(pt.sign)); err != nil {
 			return nil, err
 		}
 	}
