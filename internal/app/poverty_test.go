@@ -94,6 +94,16 @@ func post(t *testing.T, c *http.Client, u string, form url.Values) (*http.Respon
 	return resp, body(t, resp)
 }
 
+// getOK reads the page at u, which must answer 200.
+func getOK(t *testing.T, c *http.Client, u string) string {
+	t.Helper()
+	resp, b := get(t, c, u)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("%s: %d %.300s", u, resp.StatusCode, b)
+	}
+	return b
+}
+
 func get(t *testing.T, c *http.Client, u string) (*http.Response, string) {
 	t.Helper()
 	resp, err := c.Get(u)

@@ -246,18 +246,7 @@ func TestStatisticalReturns(t *testing.T) {
 
 		// Each cell's records: exactly those it counts.
 		sc := e.client("staff")
-		page := func(c *http.Client, path string) string {
-			t.Helper()
-			resp, err := c.Get(e.srv.URL + path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b := body(t, resp)
-			if resp.StatusCode != 200 {
-				t.Fatalf("%s: %d %.300s", path, resp.StatusCode, b)
-			}
-			return b
-		}
+		page := func(c *http.Client, path string) string { t.Helper(); return getOK(t, c, e.srv.URL+path) }
 		hrefs := func(html string) []string {
 			var out []string
 			for _, part := range strings.Split(html, `href="/visits/`)[1:] {

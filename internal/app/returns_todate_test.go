@@ -108,18 +108,7 @@ func TestReturnToDate(t *testing.T) {
 
 		// The page: two header rows, the figures, the 累计 cell's records.
 		vc := e.client("viewer")
-		get := func(path string) string {
-			t.Helper()
-			resp, err := vc.Get(e.srv.URL + path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b := body(t, resp)
-			if resp.StatusCode != 200 {
-				t.Fatalf("%s: %d %.300s", path, resp.StatusCode, b)
-			}
-			return b
-		}
+		get := func(path string) string { t.Helper(); return getOK(t, vc, e.srv.URL+path) }
 		html := get("/reports/returns/KJ01/341200?period=2026-M03")
 		for _, s := range []string{"本年累计", "上年同期", "同比", `data-testid="change-visits">&#43;200.0%</td>`, `data-testid="change-visits">—</td>`,
 			`span=to_date`} {
